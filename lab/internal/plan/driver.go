@@ -1,0 +1,31 @@
+package plan
+
+import "context"
+
+// Driver starts a plan on one runtime (Docker containers, or in-process
+// listeners). On error, Start has already removed whatever it started.
+type Driver interface {
+	Start(ctx context.Context, p *Plan, tls TLSFiles) (Deployment, error)
+}
+
+// TLSFiles are the edge's certificate and key, PEM, signed by the lab's CA.
+type TLSFiles struct {
+	CertPEM, KeyPEM []byte
+}
+
+// Deployment is a running plan. Node names are those of the plan.
+type Deployment interface {
+	// EdgeURL is the edge's client URL on 127.0.0.1.
+	EdgeURL() string
+	// AdminURL is a node's admin API base URL on 127.0.0.1.
+	AdminURL(node string) (string, error)
+	// Stop stops a node (its in-memory state is lost); Start starts it again
+	// with the same configuration, name and address.
+	Stop(ctx context.Context, node string) error
+	Start(ctx context.Context, node string) error
+	// Disconnect cuts a node off a logical network; Connect heals it.
+	Disconnect(ctx context.Context, node, network string) error
+	Connect(ctx context.Context, node, network string) error
+	// Down removes everything; it is idempotent.
+	Down(ctx context.Context) error
+}

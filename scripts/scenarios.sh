@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs the Ginkgo scenarios on the runtime STICKYLAB_RUNTIME picks (auto:
+# Docker when an engine answers, else local), writes a JUnit report and per-spec
+# HAR and Markdown reports into artifacts/, and prints the wall time.
+# Usage: scripts/scenarios.sh [LABEL-FILTER]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+labels="${1:-}"
+export STICKYLAB_RUNTIME="${STICKYLAB_RUNTIME:-auto}"
+export TESTCONTAINERS_RYUK_DISABLED="${TESTCONTAINERS_RYUK_DISABLED:-true}"
+mkdir -p artifacts
+if ! ls scenarios/*_test.go >/dev/null 2>&1; then
+  echo "scenarios: no scenarios yet"
+  exit 0
+fi
+args=(-p --procs=2 --timeout=10m --junit-report=junit.xml --output-dir=artifacts --no-color)
+[[ -n "$labels" ]] && args+=("--label-filter=$labels")
+start=$(date +%s%N)
+status=0
+go tool ginkgo "${args[@]}" ./scenarios || status=$?
+end=$(date +%s%N)
+ms=$(( (end - start) / 1000000 ))
+printf 'scenarios: wall time %d.%01d s (STICKYLAB_RUNTIME=%s)\n' $((ms / 1000)) $(((ms % 1000) / 100)) "$STICKYLAB_RUNTIME"
+exit "$status"
