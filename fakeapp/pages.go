@@ -1,0 +1,63 @@
+package fakeapp
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"net/http"
+	"strconv"
+	"sync"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// pages holds one template set per page, each the layout plus its content.
+var pages = func() map[string]*template.Template {
+	layout := template.Must(template.ParseFS(templateFS, "templates/layout.html"))
+	m := map[string]*template.Template{}
+	for _, name := range []string{"login", "account", "password", "error"} {
+		m[name] = template.Must(template.Must(layout.Clone()).ParseFS(templateFS, "templates/"+name+".html"))
+	}
+	return m
+}()
+
+// pageData is everything a page may show. Every field is escaped by
+// html/template.
+type pageData struct {
+	Title    string
+	ServedBy string
+	User     string
+	Token    string
+	Error    string
+	Message  string
+	Class    string
+	Done     bool
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// render writes a whole page or, if the template fails, a plain 500: a page
+// is rendered into a buffer first so a half-written page is never sent.
+func (a *App) render(w http.ResponseWriter, status int, page string, d pageData) {
+	d.ServedBy = a.servedBy
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer func() { buf.Reset(); bufPool.Put(buf) }()
+	if err := pages[page].ExecuteTemplate(buf, "layout", d); err != nil {
+		http.Error(w, "render "+page+": "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// fail answers a failed step: the class in X-Stickylab-Failure and, for a
+// server error, ASP.NET's message on its error page.
+func (a *App) fail(w http.ResponseWriter, f *failure) {
+	w.Header().Set(HeaderFailure, f.class)
+	a.render(w, f.status, "error", pageData{Title: "Server Error", Message: f.message, Class: f.class})
+}
