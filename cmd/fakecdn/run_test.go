@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func writeFile(t *testing.T, name, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestBadConfigExits2WithOneLineNamingField(t *testing.T) {
+	for _, tc := range []struct{ body, want string }{
+		{"members: [{name: a, url: 'http://127.0.0.1:1'}]\npersistence: foo\n", `persistence: "foo" is not one of none, cookie, source-ip`},
+		{"members: [{name: a, url: 'http://127.0.0.1:1', weight: -1}]\n", "members[0].weight: must be > 0"},
+		{"members: []\npersistance: none\n", "persistance"},
+	} {
+		var stderr bytes.Buffer
+		code := run(context.Background(), []string{"--config", writeFile(t, "c.yaml", tc.body), "--addr", "127.0.0.1:0", "--admin-addr", "127.0.0.1:0"}, &stderr)
+		out := strings.TrimSpace(stderr.String())
+		if code != 2 || strings.Count(out, "\n") != 0 || !strings.Contains(out, tc.want) {
+			t.Errorf("exit %d, stderr %q; want 2 and one line with %q", code, out, tc.want)
+		}
+	}
+}
+
+func TestFlagErrors(t *testing.T) {
+	for _, args := range [][]string{{}, {"--config", "x", "--tls-cert", "c"}, {"--config", "/nonexistent.yaml"}, {"--bogus"}} {
+		if code := run(context.Background(), args, io.Discard); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// TestServeTLSAndShutdown runs the command with a self-signed certificate
+// in front of one backend, then cancels it like SIGTERM would.
+func TestServeTLSAndShutdown(t *testing.T) {
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Served-By", "dc-east/dc-east-1")
+	}))
+	defer app.Close()
+	cfg := writeFile(t, "edge.yaml", fmt.Sprintf("role: edge\nname: edge\nmembers:\n  - {name: dc-east, url: %q}\n", app.URL))
+	pemFile := filepath.Join(t.TempDir(), "ca.pem")
+	addr, adminAddr := freeAddr(t), freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"--config", cfg, "--addr", addr, "--admin-addr", adminAddr, "--tls-self-signed-out", pemFile}, io.Discard)
+	}()
+	var admin *http.Response
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		r, err := http.Get("http://" + adminAddr + "/healthz")
+		if err == nil {
+			admin = r
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("admin never answered: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	admin.Body.Close()
+	pemBytes, err := os.ReadFile(pemFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pemBytes)
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	resp, err := client.Get("https://" + addr + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Header.Get("X-Stickylab-Edge") != "dc=dc-east; reason=passthrough" {
+		t.Fatalf("edge header %q", resp.Header.Get("X-Stickylab-Edge"))
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("exit %d after shutdown", code)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("no graceful shutdown")
+	}
+}

@@ -1,0 +1,31 @@
+package fakecdn
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// BenchmarkProxyPersisted: a request carrying a valid f5-encrypted cookie
+// through a dc LB to an httptest backend.
+func BenchmarkProxyPersisted(b *testing.B) {
+	x, y := newBackend(b, "dc-east-1"), newBackend(b, "dc-east-2")
+	lb := newTestLB(b, dcConfig(x, y))
+	pin := cookieValue(setCookie(do(b, lb, nil), "lbs"))
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			r := httptest.NewRequest(http.MethodGet, "http://portal.example/login", nil)
+			r.RemoteAddr = "192.0.2.7:5555"
+			r.AddCookie(&http.Cookie{Name: "lbs", Value: pin})
+			w := httptest.NewRecorder()
+			lb.ServeHTTP(w, r)
+			if w.Code != 200 || w.Header().Get(HeaderLB) == "" {
+				b.Fatalf("status %d", w.Code)
+			}
+			_, _ = io.Copy(io.Discard, w.Body)
+		}
+	})
+}

@@ -1,0 +1,118 @@
+package fakecdn
+
+import (
+	"fmt"
+	"io"
+	"net/netip"
+	"slices"
+	"sort"
+	"sync"
+)
+
+// Target is what a codec may know about a member.
+type Target interface {
+	Name() string
+	// HostPort is host:port as written in the member's URL (default port filled in).
+	HostPort() string
+	// AddrPort is the member's IPv4 address and port, resolving a host name.
+	AddrPort() (netip.AddrPort, error)
+}
+
+// CodecEnv is what a codec is built from, once per policy snapshot.
+type CodecEnv struct {
+	Pool    string    // the load balancer's name
+	Key     []byte    // 32 bytes, private to this load balancer (f5-encrypted)
+	Rand    io.Reader // nonces; seeded when the LB is
+	Members []Target
+}
+
+// Encoder writes the persistence cookie value naming t.
+type Encoder interface {
+	Encode(t Target) (string, error)
+}
+
+// Decoder reads a cookie value back to a member. It reports false for
+// anything that is not a valid encoding of one of the members.
+type Decoder interface {
+	Decode(value string) (Target, bool)
+}
+
+// Codec is a persistence cookie format.
+type Codec interface {
+	Encoder
+	Decoder
+}
+
+// CodecSpec registers a codec: its constructor and its cookie attributes.
+type CodecSpec struct {
+	New func(env CodecEnv) (Codec, error)
+	// Version1 adds "Version=1" to the cookie, as F5 BIG-IP does.
+	Version1 bool
+}
+
+var (
+	codecMu  sync.RWMutex
+	registry = map[string]CodecSpec{}
+)
+
+// RegisterCodec adds a codec under name; each codec file calls it from init.
+func RegisterCodec(name string, spec CodecSpec) {
+	codecMu.Lock()
+	defer codecMu.Unlock()
+	if _, dup := registry[name]; dup {
+		panic("fakecdn: codec " + name + " registered twice")
+	}
+	registry[name] = spec
+}
+
+// CodecNames lists the registered codecs, sorted.
+func CodecNames() []string {
+	codecMu.RLock()
+	defer codecMu.RUnlock()
+	names := make([]string, 0, len(registry))
+	for n := range registry {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func codecSpec(name string) (CodecSpec, error) {
+	codecMu.RLock()
+	defer codecMu.RUnlock()
+	s, ok := registry[name]
+	if !ok {
+		return s, fmt.Errorf("codec %q is not one of %v", name, CodecNames())
+	}
+	return s, nil
+}
+
+// NewCodec builds the registered codec name.
+func NewCodec(name string, env CodecEnv) (Codec, error) {
+	s, err := codecSpec(name)
+	if err != nil {
+		return nil, err
+	}
+	return s.New(env)
+}
+
+func targetByName(ts []Target, name string) (Target, bool) {
+	i := slices.IndexFunc(ts, func(t Target) bool { return t.Name() == name })
+	if i < 0 {
+		return nil, false
+	}
+	return ts[i], true
+}
+
+// targetByAddr finds the member written as addr in its URL or resolving to it.
+func targetByAddr(ts []Target, addr string) (Target, bool) {
+	for _, t := range ts {
+		if t.HostPort() == addr {
+			return t, true
+		}
+		if ap, err := t.AddrPort(); err == nil && ap.String() == addr {
+			return t, true
+		}
+	}
+	return nil, false
+}

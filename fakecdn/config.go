@@ -1,0 +1,279 @@
+package fakecdn
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+)
+
+// Config is one load balancer. Its YAML/JSON field names equal those of the
+// topology file's edge:/lb: blocks (see docs/ARCHITECTURE.md).
+type Config struct {
+	Role              string         `yaml:"role,omitempty" json:"role"`
+	Name              string         `yaml:"name,omitempty" json:"name"`
+	Seed              int64          `yaml:"seed,omitempty" json:"seed"`
+	Members           []MemberConfig `yaml:"members" json:"members"`
+	Selection         string         `yaml:"selection,omitempty" json:"selection"`
+	SelectionHeader   string         `yaml:"selection_header,omitempty" json:"selection_header"`
+	HashCookie        string         `yaml:"hash_cookie,omitempty" json:"hash_cookie"`
+	Persistence       string         `yaml:"persistence,omitempty" json:"persistence"`
+	Cookie            CookieConfig   `yaml:"cookie,omitempty" json:"cookie"`
+	SourceIPTTL       Duration       `yaml:"source_ip_ttl,omitempty" json:"source_ip_ttl"`
+	Undecodable       string         `yaml:"undecodable,omitempty" json:"undecodable"`
+	OnMemberDown      string         `yaml:"on_member_down,omitempty" json:"on_member_down"`
+	PassthroughSingle *bool          `yaml:"passthrough_single,omitempty" json:"passthrough_single"`
+	DecisionHeaders   *bool          `yaml:"decision_headers,omitempty" json:"decision_headers"`
+	Health            HealthConfig   `yaml:"health,omitempty" json:"health"`
+}
+
+// MemberConfig is one member of the pool: a datacenter (edge) or an app instance (dc).
+type MemberConfig struct {
+	Name   string  `yaml:"name" json:"name"`
+	URL    string  `yaml:"url" json:"url"`
+	Weight float64 `yaml:"weight,omitempty" json:"weight"`
+}
+
+// CookieConfig is the persistence cookie: name, codec and lifetime (0 = session cookie).
+type CookieConfig struct {
+	Name  string   `yaml:"name,omitempty" json:"name"`
+	Codec string   `yaml:"codec,omitempty" json:"codec"`
+	TTL   Duration `yaml:"ttl,omitempty" json:"ttl"`
+}
+
+// HealthConfig is the active health check: GET Path every Interval; a member
+// turns unhealthy after Fall consecutive failures and healthy after Rise successes.
+type HealthConfig struct {
+	Path     string   `yaml:"path,omitempty" json:"path"`
+	Interval Duration `yaml:"interval,omitempty" json:"interval"`
+	Timeout  Duration `yaml:"timeout,omitempty" json:"timeout"`
+	Rise     int      `yaml:"rise,omitempty" json:"rise"`
+	Fall     int      `yaml:"fall,omitempty" json:"fall"`
+}
+
+// Duration is a time.Duration written as a string ("1s", "150ms") in YAML and JSON.
+type Duration time.Duration
+
+// MarshalText writes the duration as time.Duration.String does.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+// UnmarshalText parses "1s", "150ms", ...; a bare "0" is zero.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("%q is not a duration like \"1s\" or \"150ms\"", b)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// Std returns the time.Duration.
+func (d Duration) Std() time.Duration { return time.Duration(d) }
+
+// Enumerations accepted by Config.
+var (
+	Roles        = []string{"edge", "dc"}
+	Selections   = []string{"random", "round-robin", "source-ip", "consistent-hash"}
+	Persistences = []string{"none", "cookie", "source-ip"}
+	Undecodables = []string{"reissue", "reject"}
+	MemberDowns  = []string{"failover", "temporary", "strict"}
+	MemberStates = []string{"up", "down", "draining"}
+)
+
+// ParseConfig reads a YAML (or JSON) configuration strictly: unknown fields
+// are errors naming the line. Defaults are not applied; see WithDefaults.
+func ParseConfig(data []byte) (Config, error) {
+	var c Config
+	if len(bytes.TrimSpace(data)) == 0 {
+		return c, fmt.Errorf("config: empty")
+	}
+	if err := yaml.UnmarshalWithOptions(data, &c, yaml.DisallowUnknownField()); err != nil {
+		return c, fmt.Errorf("config: %s", firstLine(yaml.FormatError(err, false, false)))
+	}
+	return c, nil
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return strings.TrimSpace(s[:i])
+	}
+	return s
+}
+
+// WithDefaults fills every zero field: role edge, name = role, random
+// selection, no persistence, cookie cdn_dc (edge) or lbs (dc) with the
+// f5-encrypted codec, reissue, failover, passthrough_single on at the edge
+// only, decision headers on, health GET /healthz every 1s (timeout 1s, rise 2,
+// fall 2), source_ip_ttl 10m, member weight 1.
+func (c Config) WithDefaults() Config {
+	def := func(s *string, v string) {
+		if *s == "" {
+			*s = v
+		}
+	}
+	def(&c.Role, "edge")
+	def(&c.Name, c.Role)
+	def(&c.Selection, "random")
+	def(&c.Persistence, "none")
+	def(&c.Undecodable, "reissue")
+	def(&c.OnMemberDown, "failover")
+	def(&c.Cookie.Codec, "f5-encrypted")
+	if c.Role == "dc" {
+		def(&c.Cookie.Name, "lbs")
+	} else {
+		def(&c.Cookie.Name, "cdn_dc")
+	}
+	if c.SourceIPTTL == 0 {
+		c.SourceIPTTL = Duration(10 * time.Minute)
+	}
+	if c.PassthroughSingle == nil {
+		c.PassthroughSingle = ptr(c.Role == "edge")
+	}
+	if c.DecisionHeaders == nil {
+		c.DecisionHeaders = ptr(true)
+	}
+	def(&c.Health.Path, "/healthz")
+	if c.Health.Interval == 0 {
+		c.Health.Interval = Duration(time.Second)
+	}
+	if c.Health.Timeout == 0 {
+		c.Health.Timeout = Duration(time.Second)
+	}
+	if c.Health.Rise == 0 {
+		c.Health.Rise = 2
+	}
+	if c.Health.Fall == 0 {
+		c.Health.Fall = 2
+	}
+	c.Members = slices.Clone(c.Members)
+	for i := range c.Members {
+		if c.Members[i].Weight == 0 {
+			c.Members[i].Weight = 1
+		}
+	}
+	return c
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// Validate reports every problem at once, each naming its field, e.g.
+// "members[1].weight: must be > 0". Call it on a configuration with defaults.
+func (c Config) Validate() error {
+	var errs ConfigError
+	add := func(field, format string, args ...any) {
+		errs = append(errs, &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)})
+	}
+	oneOf := func(field, v string, set []string) {
+		if !slices.Contains(set, v) {
+			add(field, "%q is not one of %s", v, strings.Join(set, ", "))
+		}
+	}
+	oneOf("role", c.Role, Roles)
+	if c.Name == "" {
+		add("name", "must not be empty")
+	}
+	if len(c.Members) == 0 {
+		add("members", "at least one member is needed")
+	}
+	seen := map[string]bool{}
+	for i, m := range c.Members {
+		f := fmt.Sprintf("members[%d]", i)
+		switch {
+		case m.Name == "":
+			add(f+".name", "must not be empty")
+		case seen[m.Name]:
+			add(f+".name", "%q is used twice", m.Name)
+		}
+		seen[m.Name] = true
+		if u, err := url.Parse(m.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			add(f+".url", "%q is not an http(s)://host:port URL", m.URL)
+		}
+		if m.Weight <= 0 {
+			add(f+".weight", "must be > 0, got %v", m.Weight)
+		}
+	}
+	errs = append(errs, c.validatePolicy()...)
+	if c.SourceIPTTL < 0 {
+		add("source_ip_ttl", "must not be negative")
+	}
+	if !strings.HasPrefix(c.Health.Path, "/") {
+		add("health.path", "%q must start with /", c.Health.Path)
+	}
+	if c.Health.Interval <= 0 {
+		add("health.interval", "must be > 0")
+	}
+	if c.Health.Timeout <= 0 {
+		add("health.timeout", "must be > 0")
+	}
+	if c.Health.Rise < 1 {
+		add("health.rise", "must be >= 1")
+	}
+	if c.Health.Fall < 1 {
+		add("health.fall", "must be >= 1")
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return errs
+}
+
+// validatePolicy checks the fields PATCH /config may change.
+func (c Config) validatePolicy() ConfigError {
+	var errs ConfigError
+	add := func(field, format string, args ...any) {
+		errs = append(errs, &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)})
+	}
+	oneOf := func(field, v string, set []string) {
+		if !slices.Contains(set, v) {
+			add(field, "%q is not one of %s", v, strings.Join(set, ", "))
+		}
+	}
+	oneOf("selection", c.Selection, Selections)
+	oneOf("persistence", c.Persistence, Persistences)
+	oneOf("undecodable", c.Undecodable, Undecodables)
+	oneOf("on_member_down", c.OnMemberDown, MemberDowns)
+	if c.Selection == "consistent-hash" && c.HashCookie == "" {
+		add("hash_cookie", "must name a cookie when selection is consistent-hash")
+	}
+	if c.Cookie.Name == "" || strings.ContainsAny(c.Cookie.Name, " ;=,\t\r\n\"") {
+		add("cookie.name", "%q is not a cookie name", c.Cookie.Name)
+	}
+	oneOf("cookie.codec", c.Cookie.Codec, CodecNames())
+	if c.Cookie.TTL < 0 {
+		add("cookie.ttl", "must not be negative")
+	}
+	return errs
+}
+
+// FieldError is one invalid field.
+type FieldError struct {
+	Field string
+	Msg   string
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Msg }
+
+// ConfigError lists every invalid field; its message is one line.
+type ConfigError []*FieldError
+
+func (e ConfigError) Error() string {
+	parts := make([]string, len(e))
+	for i, f := range e {
+		parts[i] = f.Error()
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Unwrap exposes each FieldError to errors.As.
+func (e ConfigError) Unwrap() []error {
+	out := make([]error, len(e))
+	for i, f := range e {
+		out[i] = f
+	}
+	return out
+}

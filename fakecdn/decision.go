@@ -1,0 +1,83 @@
+package fakecdn
+
+import (
+	"net/http"
+	"time"
+)
+
+// Reasons named by the decision headers (docs/ARCHITECTURE.md).
+const (
+	ReasonPersisted   = "persisted"
+	ReasonNew         = "new"
+	ReasonHash        = "hash"
+	ReasonUndecodable = "undecodable"
+	ReasonFailover    = "failover"
+	ReasonTemporary   = "temporary"
+	ReasonPassthrough = "passthrough"
+	ReasonRejected    = "rejected"
+	ReasonMemberDown  = "member-down"
+	ReasonNoMember    = "no-member"
+)
+
+// Reasons lists every reason, for metrics.
+var Reasons = []string{ReasonPersisted, ReasonNew, ReasonHash, ReasonUndecodable, ReasonFailover,
+	ReasonTemporary, ReasonPassthrough, ReasonRejected, ReasonMemberDown, ReasonNoMember}
+
+// decision is what the LB made of one request. member is nil for a 503.
+type decision struct {
+	member    *member
+	name      string // the member named in the headers (the pinned one for member-down)
+	reason    string
+	status    byte // request-cookie status letter
+	setCookie string
+	start     time.Time
+}
+
+// decide runs passthrough, persistence, the down policy and selection, in that order.
+func (s *snapshot) decide(r *http.Request, buf []*member) decision {
+	usable := s.pool.usable(buf)
+	if s.passthrough && len(usable) == 1 {
+		return decision{member: usable[0], name: usable[0].name, reason: ReasonPassthrough, status: statusNone}
+	}
+	pinned, st := s.persist.pinned(r)
+	switch {
+	case st == statusInvalid && s.cfg.Undecodable == "reject":
+		return decision{reason: ReasonRejected, status: st}
+	case st == statusInvalid:
+		return s.fresh(r, usable, ReasonUndecodable, st, true)
+	case st == statusValid && pinned.keepsPinned():
+		return decision{member: pinned, name: pinned.name, reason: ReasonPersisted, status: st}
+	case st == statusValid:
+		switch s.cfg.OnMemberDown {
+		case "strict":
+			return decision{name: pinned.name, reason: ReasonMemberDown, status: statusDown}
+		case "temporary":
+			return s.fresh(r, usable, ReasonTemporary, statusDown, false)
+		}
+		return s.fresh(r, usable, ReasonFailover, statusDown, true)
+	}
+	return s.fresh(r, usable, "", statusNone, true)
+}
+
+// fresh selects among the usable members; an empty reason becomes "new",
+// or "hash" when a hashing selector decided.
+func (s *snapshot) fresh(r *http.Request, usable []*member, reason string, st byte, pin bool) decision {
+	if len(usable) == 0 {
+		return decision{reason: ReasonNoMember, status: st}
+	}
+	m := s.selector.Select(usable, r)
+	switch {
+	case m == nil:
+		m = s.fallback.Select(usable, r)
+	case reason == "" && s.hashing:
+		reason = ReasonHash
+	}
+	if reason == "" {
+		reason = ReasonNew
+	}
+	d := decision{member: m, name: m.name, reason: reason, status: st}
+	if pin {
+		d.setCookie = s.persist.pin(r, m)
+	}
+	return d
+}

@@ -1,0 +1,127 @@
+package fakecdn
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httputil"
+	"sync"
+	"time"
+)
+
+type decisionKey struct{}
+
+// ServeHTTP decides the request and forwards it, or answers 503.
+func (lb *LB) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	s := lb.snap.Load()
+	bufp, _ := lb.buf.Get().(*[]*member)
+	if bufp == nil {
+		buf := make([]*member, 0, len(lb.pool.members))
+		bufp = &buf
+	}
+	d := s.decide(r, (*bufp)[:0])
+	lb.buf.Put(bufp)
+	d.start = start
+	lb.metrics.decided(&d)
+	if d.member == nil {
+		lb.unavailable(w, r, s, &d)
+		return
+	}
+	if delay := d.member.getDelay(); delay > 0 && !sleep(r.Context(), delay) {
+		return // the client gave up while the member's latency was simulated
+	}
+	d.member.requests.Add(1)
+	lb.proxy.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), decisionKey{}, &d)))
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (lb *LB) newProxy() *httputil.ReverseProxy {
+	return &httputil.ReverseProxy{
+		Rewrite:        lb.rewrite,
+		Transport:      lb.transport,
+		ModifyResponse: lb.modifyResponse,
+		ErrorHandler:   lb.errorHandler,
+		ErrorLog:       slog.NewLogLogger(lb.log.Handler(), slog.LevelWarn),
+		BufferPool:     bufferPool{},
+	}
+}
+
+// bufferPool recycles the body copy buffers: without it ReverseProxy
+// allocates 32 KiB per request, which dominated the GC profile under load.
+type bufferPool struct{}
+
+var copyBuffers = sync.Pool{New: func() any { return new([32 << 10]byte) }}
+
+func (bufferPool) Get() []byte  { return copyBuffers.Get().(*[32 << 10]byte)[:] }
+func (bufferPool) Put(b []byte) { copyBuffers.Put((*[32 << 10]byte)(b[:32<<10])) }
+
+func decisionOf(r *http.Request) *decision {
+	d, _ := r.Context().Value(decisionKey{}).(*decision)
+	return d
+}
+
+// rewrite points the request at the chosen member, keeps the client's Host,
+// and sets X-Forwarded-For/-Proto/-Host and True-Client-IP.
+func (lb *LB) rewrite(pr *httputil.ProxyRequest) {
+	d := decisionOf(pr.In)
+	pr.SetURL(d.member.url)
+	pr.Out.Host = pr.In.Host
+	setForwarded(pr, lb.snap.Load().cfg.Role)
+}
+
+func (lb *LB) modifyResponse(resp *http.Response) error {
+	d := decisionOf(resp.Request)
+	s := lb.snap.Load()
+	if s.headers {
+		writeDecision(resp.Header, s, d, time.Since(d.start))
+	}
+	if d.setCookie != "" {
+		resp.Header.Add("Set-Cookie", d.setCookie)
+	}
+	lb.metrics.responded(d, resp.StatusCode)
+	lb.logRequest(resp.Request, s, d, resp.StatusCode)
+	return nil
+}
+
+// errorHandler answers 502 for a failed member and counts the failure as a
+// failed health check, unless it was the client that went away.
+func (lb *LB) errorHandler(w http.ResponseWriter, r *http.Request, err error) {
+	d := decisionOf(r)
+	s := lb.snap.Load()
+	if r.Context().Err() == nil && !errors.Is(err, context.Canceled) {
+		lb.observe(s, d.member, false, "passive: "+err.Error())
+	}
+	if s.headers {
+		writeDecision(w.Header(), s, d, time.Since(d.start))
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusBadGateway)
+	_, _ = w.Write([]byte("502 Bad Gateway: member " + d.name + " failed\n"))
+	lb.metrics.responded(d, http.StatusBadGateway)
+	lb.logRequest(r, s, d, http.StatusBadGateway, slog.String("error", err.Error()))
+}
+
+// unavailable answers the LB's own 503s (no-member, rejected, member-down).
+func (lb *LB) unavailable(w http.ResponseWriter, r *http.Request, s *snapshot, d *decision) {
+	if s.headers {
+		writeDecision(w.Header(), s, d, time.Since(d.start))
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	_, _ = w.Write([]byte("503 Service Unavailable: " + d.reason + "\n"))
+	lb.metrics.responded(d, http.StatusServiceUnavailable)
+	lb.logRequest(r, s, d, http.StatusServiceUnavailable)
+}

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# bench-lb: fakecdn against HAProxy in front of the same two backends, side by
+# side, with a valid persistence cookie on every request (the hot path).
+# Everything listens on 127.0.0.1; every process started here is stopped on exit.
+# Knobs: DURATION (10s), THREADS (2), CONNS (32).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-10s}
+THREADS=${THREADS:-2}
+CONNS=${CONNS:-32}
+GO=${GO:-go}
+
+install_tools() {
+	command -v haproxy >/dev/null && command -v wrk >/dev/null && return
+	local sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	echo "bench-lb: installing haproxy and wrk from Debian packages"
+	$sudo apt-get update -qq
+	$sudo apt-get install -y haproxy wrk >/dev/null
+}
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+wait_http() { # URL: wait up to 10s for any HTTP answer
+	local i
+	for i in $(seq 1 200); do
+		curl -s -o /dev/null "$1" && return 0
+		sleep 0.05
+	done
+	echo "bench-lb: $1 did not answer" >&2
+	return 1
+}
+
+cookie_from() { # URL: the lbs value the LB sets on a fresh request
+	curl -s -D - -o /dev/null "$1" | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: lbs=\([^;]*\).*/\1/p' | head -n1
+}
+
+to_ms() { # wrk latency like 1.23ms / 512.00us / 1.01s -> milliseconds
+	awk -v v="$1" 'BEGIN {
+		n = v + 0
+		if (v ~ /us$/) n = n / 1000; else if (v ~ /ms$/) n = n; else if (v ~ /m$/) n = n * 60000; else if (v ~ /s$/) n = n * 1000
+		printf "%.3f", n }'
+}
+
+run_wrk() { # NAME URL COOKIE -> "rps p99ms"
+	local out="$work/wrk-$1.txt"
+	wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H "Cookie: lbs=$3" "$2" >"$out"
+	local rps p99
+	rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
+	p99=$(awk '$1 == "99%" {print $2}' "$out")
+	if grep -q "Non-2xx" "$out"; then
+		echo "bench-lb: $1 answered non-2xx:" >&2
+		cat "$out" >&2
+		return 1
+	fi
+	echo "$rps $(to_ms "$p99")"
+}
+
+install_tools
+mkdir -p bin
+CGO_ENABLED=0 $GO build -trimpath -o bin/fakecdn ./cmd/fakecdn
+$GO build -o "$work/benchbackend" ./fakecdn/internal/benchbackend
+
+mapfile -t ports < <("$work/benchbackend" -free-ports 5)
+B1=${ports[0]} B2=${ports[1]} HP=${ports[2]} FC=${ports[3]} FCA=${ports[4]}
+
+"$work/benchbackend" -addr "127.0.0.1:$B1" -name s1 & pids+=($!)
+"$work/benchbackend" -addr "127.0.0.1:$B2" -name s2 & pids+=($!)
+
+cat >"$work/haproxy.cfg" <<CFG
+global
+	maxconn 4096
+defaults
+	mode http
+	option http-keep-alive
+	timeout connect 5s
+	timeout client 30s
+	timeout server 30s
+frontend fe
+	bind 127.0.0.1:$HP
+	default_backend be
+backend be
+	balance random
+	cookie lbs insert indirect nocache httponly
+	server s1 127.0.0.1:$B1 cookie s1
+	server s2 127.0.0.1:$B2 cookie s2
+CFG
+haproxy -db -f "$work/haproxy.cfg" & pids+=($!)
+
+cat >"$work/fakecdn.yaml" <<CFG
+role: dc
+name: bench
+seed: 1
+members:
+  - {name: s1, url: "http://127.0.0.1:$B1"}
+  - {name: s2, url: "http://127.0.0.1:$B2"}
+selection: random
+persistence: cookie
+cookie: {name: lbs, codec: f5-encrypted}
+decision_headers: true
+health: {path: /healthz, interval: 1s}
+CFG
+bin/fakecdn --config "$work/fakecdn.yaml" --addr "127.0.0.1:$FC" --admin-addr "127.0.0.1:$FCA" --access-log=false 2>"$work/fakecdn.log" & pids+=($!)
+
+for u in "127.0.0.1:$B1" "127.0.0.1:$B2" "127.0.0.1:$HP" "127.0.0.1:$FC" "127.0.0.1:$FCA/healthz"; do
+	wait_http "http://$u"
+done
+
+hc=$(cookie_from "http://127.0.0.1:$HP/")
+fc=$(cookie_from "http://127.0.0.1:$FC/")
+[ -n "$hc" ] && [ -n "$fc" ] || { echo "bench-lb: no lbs cookie (haproxy '$hc', fakecdn '$fc')" >&2; exit 1; }
+echo "bench-lb: wrk -t$THREADS -c$CONNS -d$DURATION --latency; cookies haproxy lbs=$hc, fakecdn lbs=$fc"
+
+read -r h_rps h_p99 < <(run_wrk haproxy "http://127.0.0.1:$HP/" "$hc")
+read -r f_rps f_p99 < <(run_wrk fakecdn "http://127.0.0.1:$FC/" "$fc")
+
+awk -v hr="$h_rps" -v hp="$h_p99" -v fr="$f_rps" -v fp="$f_p99" 'BEGIN {
+	printf "%-8s %12s %10s\n", "", "requests/s", "p99 ms"
+	printf "%-8s %12.0f %10.3f\n", "haproxy", hr, hp
+	printf "%-8s %12.0f %10.3f\n", "fakecdn", fr, fp
+	tr = fr / hr; lr = fp / hp
+	printf "fakecdn/haproxy: throughput %.2fx (target >= 0.60x), p99 %.2fx (target <= 2.00x)\n", tr, lr
+	if (tr < 0.6 || lr > 2.0) print "bench-lb: below target"
+}'
