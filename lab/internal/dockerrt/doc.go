@@ -1,0 +1,10 @@
+// Package dockerrt is the Docker runtime of the lab: it builds the fakeapp
+// and fakecdn images locally (FROM scratch, nothing is ever pulled), creates
+// one network per datacenter plus "wan", and starts every node of a plan as a
+// container with testcontainers-go, in parallel.
+//
+// Everything it creates carries the labels stickylab.run (the run id) and
+// stickylab.pid (the owning process), so that Clean can remove every lab and
+// Sweep the labs whose owner died without tearing them down. Ryuk, the
+// testcontainers reaper, is not used: its image cannot be pulled here.
+package dockerrt

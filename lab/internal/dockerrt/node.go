@@ -1,0 +1,136 @@
+package dockerrt
+
+import (
+	"bytes"
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/network"
+	"github.com/testcontainers/testcontainers-go"
+	tcnetwork "github.com/testcontainers/testcontainers-go/network"
+	"github.com/testcontainers/testcontainers-go/wait"
+
+	"github.com/stickylab/stickylab/lab/internal/plan"
+)
+
+// Readiness: every node answers GET /healthz on its admin port.
+const (
+	startupTimeout = 30 * time.Second
+	pollInterval   = 50 * time.Millisecond
+	stopTimeout    = time.Second // apps shut down on SIGTERM well within it
+)
+
+// Paths of the files the runtime puts into LB containers (mode 0644: the
+// programs run as uid 65534).
+const (
+	configPath = "/etc/fakecdn.yaml"
+	certPath   = "/etc/edge.crt"
+	keyPath    = "/etc/edge.key"
+)
+
+var loopback = netip.MustParseAddr("127.0.0.1")
+
+var adminPort = port(plan.PortAdmin)
+
+func port(n int) string { return fmt.Sprintf("%d/tcp", n) }
+
+// memberURL is how an LB reaches a member: by its alias on a shared network.
+func memberURL(node string) string { return fmt.Sprintf("http://%s:%d", node, plan.PortHTTP) }
+
+// clientPort is the port the edge serves clients on.
+func clientPort(tls bool) string {
+	if tls {
+		return port(plan.PortHTTPS)
+	}
+	return port(plan.PortHTTP)
+}
+
+// spec is everything a node's container is started with.
+type spec struct {
+	Image    string
+	Cmd      []string
+	Files    map[string][]byte // container path → content
+	Ports    []string          // published on 127.0.0.1
+	Networks []string          // Docker network names
+}
+
+// nodeSpec turns a plan node into a container spec.
+func nodeSpec(runID string, n plan.Node, imgs images, tlsFiles plan.TLSFiles, tls bool) (spec, error) {
+	s := spec{Ports: []string{adminPort}}
+	for _, logical := range n.Networks {
+		s.Networks = append(s.Networks, networkName(runID, logical))
+	}
+	switch n.Kind {
+	case plan.KindApp:
+		if n.App == nil {
+			return spec{}, fmt.Errorf("node %s: app node without app settings", n.Name)
+		}
+		s.Image, s.Cmd = imgs.App, n.App.Args()
+		return s, nil
+	case plan.KindEdge, plan.KindLB:
+		if n.LB == nil {
+			return spec{}, fmt.Errorf("node %s: load balancer node without its settings", n.Name)
+		}
+		cfg, err := n.LB.Config(memberURL)
+		if err != nil {
+			return spec{}, err
+		}
+		s.Image = imgs.CDN
+		s.Files = map[string][]byte{configPath: cfg}
+		s.Cmd = []string{"--config", configPath, "--addr", fmt.Sprintf(":%d", plan.PortHTTP), "--admin-addr", fmt.Sprintf(":%d", plan.PortAdmin)}
+		if n.Kind != plan.KindEdge {
+			return s, nil
+		}
+		s.Ports = append(s.Ports, clientPort(tls))
+		if tls {
+			if len(tlsFiles.CertPEM) == 0 || len(tlsFiles.KeyPEM) == 0 {
+				return spec{}, fmt.Errorf("node %s: TLS is on but no certificate and key were given", n.Name)
+			}
+			s.Files[certPath], s.Files[keyPath] = tlsFiles.CertPEM, tlsFiles.KeyPEM
+			s.Cmd[3] = fmt.Sprintf(":%d", plan.PortHTTPS)
+			s.Cmd = append(s.Cmd, "--tls-cert", certPath, "--tls-key", keyPath)
+		}
+		return s, nil
+	default:
+		return spec{}, fmt.Errorf("node %s: unknown kind %q", n.Name, n.Kind)
+	}
+}
+
+// customizers are the testcontainers options that start a spec.
+func (s spec) customizers(runID string, n plan.Node) []testcontainers.ContainerCustomizer {
+	labels := runLabels(runID)
+	labels[LabelNode] = n.Name
+	opts := []testcontainers.ContainerCustomizer{
+		testcontainers.WithLogger(tcLogger),
+		testcontainers.WithName(containerName(runID, n.Name)),
+		testcontainers.WithLabels(labels),
+		testcontainers.WithCmd(s.Cmd...),
+		testcontainers.WithExposedPorts(s.Ports...),
+		testcontainers.WithHostConfigModifier(bindLoopback(s.Ports)),
+		testcontainers.WithWaitStrategy(wait.ForHTTP("/healthz").
+			WithPort(adminPort).
+			WithStartupTimeout(startupTimeout).
+			WithPollInterval(pollInterval)),
+	}
+	for _, name := range s.Networks {
+		opts = append(opts, tcnetwork.WithNetworkName([]string{n.Name}, name))
+	}
+	for _, path := range sortedKeys(s.Files) {
+		opts = append(opts, testcontainers.WithFiles(testcontainers.ContainerFile{
+			Reader: bytes.NewReader(s.Files[path]), ContainerFilePath: path, FileMode: 0o644,
+		}))
+	}
+	return opts
+}
+
+// bindLoopback publishes ports on 127.0.0.1 only, on ports Docker picks.
+func bindLoopback(ports []string) func(*container.HostConfig) {
+	return func(hc *container.HostConfig) {
+		hc.PortBindings = network.PortMap{}
+		for _, p := range ports {
+			hc.PortBindings[network.MustParsePort(p)] = []network.PortBinding{{HostIP: loopback, HostPort: "0"}}
+		}
+	}
+}

@@ -1,0 +1,151 @@
+package dockerrt
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/network"
+
+	"github.com/stickylab/stickylab/lab/internal/plan"
+	"github.com/stickylab/stickylab/lab/topology"
+)
+
+var testImages = images{App: "stickylab/fakeapp:0123456789ab", CDN: "stickylab/fakecdn:0123456789ab"}
+
+func defaultPlan(t *testing.T) *plan.Plan {
+	t.Helper()
+	p, err := plan.New(topology.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func specOf(t *testing.T, p *plan.Plan, name string, tls bool) spec {
+	t.Helper()
+	n, err := p.Node(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := nodeSpec(p.RunID, n, testImages, plan.TLSFiles{CertPEM: []byte("cert"), KeyPEM: []byte("key")}, tls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestTheEdgeServesTLSFromItsFilesAndPublishesItsClientPort(t *testing.T) {
+	p := defaultPlan(t)
+	s := specOf(t, p, plan.EdgeName, true)
+	if s.Image != testImages.CDN {
+		t.Errorf("edge image %s", s.Image)
+	}
+	want := "--config /etc/fakecdn.yaml --addr :8443 --admin-addr :8081 --tls-cert /etc/edge.crt --tls-key /etc/edge.key"
+	if got := strings.Join(s.Cmd, " "); got != want {
+		t.Errorf("edge command:\n got %s\nwant %s", got, want)
+	}
+	if string(s.Files[certPath]) != "cert" || string(s.Files[keyPath]) != "key" {
+		t.Errorf("edge files %v", sortedKeys(s.Files))
+	}
+	if !slices.Equal(s.Ports, []string{"8081/tcp", "8443/tcp"}) {
+		t.Errorf("edge ports %v", s.Ports)
+	}
+	if !slices.Equal(s.Networks, []string{"sl-" + p.RunID + "-wan"}) {
+		t.Errorf("edge networks %v", s.Networks)
+	}
+	cfg := string(s.Files[configPath])
+	for _, member := range []string{"url: http://dc-east-lb:8080", "url: http://dc-west-lb:8080"} {
+		if !strings.Contains(cfg, member) {
+			t.Errorf("edge config lacks %q:\n%s", member, cfg)
+		}
+	}
+}
+
+func TestAPlainEdgeServesHTTPOn8080(t *testing.T) {
+	s := specOf(t, defaultPlan(t), plan.EdgeName, false)
+	if strings.Contains(strings.Join(s.Cmd, " "), "tls") || s.Cmd[3] != ":8080" {
+		t.Errorf("plain edge command %v", s.Cmd)
+	}
+	if !slices.Equal(s.Ports, []string{"8081/tcp", "8080/tcp"}) || len(s.Files) != 1 {
+		t.Errorf("plain edge ports %v files %v", s.Ports, sortedKeys(s.Files))
+	}
+}
+
+func TestATLSEdgeNeedsItsCertificate(t *testing.T) {
+	p := defaultPlan(t)
+	n, _ := p.Node(plan.EdgeName)
+	if _, err := nodeSpec(p.RunID, n, testImages, plan.TLSFiles{}, true); err == nil {
+		t.Fatal("TLS without a certificate must not start")
+	}
+}
+
+func TestADatacenterLBSitsOnBothNetworksAndPublishesOnlyItsAdminPort(t *testing.T) {
+	p := defaultPlan(t)
+	s := specOf(t, p, "dc-east-lb", true)
+	if !slices.Equal(s.Networks, []string{"sl-" + p.RunID + "-wan", "sl-" + p.RunID + "-dc-east"}) {
+		t.Errorf("LB networks %v", s.Networks)
+	}
+	if !slices.Equal(s.Ports, []string{"8081/tcp"}) || strings.Join(s.Cmd, " ") != "--config /etc/fakecdn.yaml --addr :8080 --admin-addr :8081" {
+		t.Errorf("LB ports %v command %v", s.Ports, s.Cmd)
+	}
+	cfg := string(s.Files[configPath])
+	for _, want := range []string{"role: dc", "url: http://dc-east-1:8080", "url: http://dc-east-2:8080"} {
+		if !strings.Contains(cfg, want) {
+			t.Errorf("LB config lacks %q:\n%s", want, cfg)
+		}
+	}
+}
+
+func TestAnAppRunsWithThePlansArguments(t *testing.T) {
+	p := defaultPlan(t)
+	s := specOf(t, p, "dc-west-2", true)
+	n, _ := p.Node("dc-west-2")
+	if s.Image != testImages.App || !slices.Equal(s.Cmd, n.App.Args()) || len(s.Files) != 0 {
+		t.Errorf("app spec %+v", s)
+	}
+	if !slices.Equal(s.Ports, []string{"8081/tcp"}) || !slices.Equal(s.Networks, []string{"sl-" + p.RunID + "-dc-west"}) {
+		t.Errorf("app ports %v networks %v", s.Ports, s.Networks)
+	}
+}
+
+func TestPortsArePublishedOnLoopbackOnly(t *testing.T) {
+	var hc container.HostConfig
+	bindLoopback([]string{"8081/tcp", "8443/tcp"})(&hc)
+	if len(hc.PortBindings) != 2 {
+		t.Fatalf("bindings %v", hc.PortBindings)
+	}
+	for p, bs := range hc.PortBindings {
+		if len(bs) != 1 || bs[0].HostIP.String() != "127.0.0.1" || bs[0].HostPort != "0" {
+			t.Errorf("%s bound to %v", p, bs)
+		}
+	}
+	if _, ok := hc.PortBindings[network.MustParsePort("8081/tcp")]; !ok {
+		t.Error("admin port not bound")
+	}
+}
+
+func TestContainersAreNamedAndLabelledForTheirRun(t *testing.T) {
+	p := defaultPlan(t)
+	n, _ := p.Node("dc-east-1")
+	s := specOf(t, p, "dc-east-1", true)
+	var req testContainerRequest
+	if err := req.apply(s.customizers(p.RunID, n)); err != nil {
+		t.Fatal(err)
+	}
+	r := req.ContainerRequest
+	if r.Name != "sl-"+p.RunID+"-dc-east-1" {
+		t.Errorf("name %s", r.Name)
+	}
+	if r.Labels[LabelRun] != p.RunID || r.Labels[LabelNode] != "dc-east-1" || r.Labels[LabelPID] == "" {
+		t.Errorf("labels %v", r.Labels)
+	}
+	net := "sl-" + p.RunID + "-dc-east"
+	if !slices.Equal(r.Networks, []string{net}) || !slices.Equal(r.NetworkAliases[net], []string{"dc-east-1"}) {
+		t.Errorf("networks %v aliases %v", r.Networks, r.NetworkAliases)
+	}
+	if r.WaitingFor == nil {
+		t.Error("no wait strategy")
+	}
+}
