@@ -22,9 +22,9 @@ build:
 ## test: everything CI runs — lint, unit tests, the scenarios, the leak check
 test: lint unit scenarios leaks
 
-## unit: the Go tests of every package (Docker tests skip with a reason when no engine answers)
+## unit: the Go tests of every package but the scenarios (Docker tests skip with a reason when no engine answers)
 unit:
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 $$($(GO) list ./... | grep -v /scenarios)
 
 ## scenarios: the Ginkgo scenarios (LABELS=incident runs one story; STICKYLAB_RUNTIME=auto|docker|local)
 scenarios:
@@ -45,6 +45,10 @@ bench-up:
 ## bench-replay: replay throughput and statistics speed on the local runtime
 bench-replay:
 	$(GO) test -run '^$$' -bench 'Replay|Summar|Diagnos' -benchmem ./lab/...
+
+## browser-deps: install Debian's chromium for the browser test, when missing
+browser-deps:
+	@scripts/browser-deps.sh
 
 ## lint: gofmt and go vet
 lint:

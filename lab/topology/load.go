@@ -46,8 +46,9 @@ func Parse(source string, data []byte) (Topology, error) {
 	return t, nil
 }
 
-// explicitZeros finds weights and instance counts written as 0 or less, which
-// the defaults would otherwise silently replace.
+// explicitZeros finds weights and instance counts written as 0, which the
+// defaults would otherwise silently replace (negative ones survive the
+// defaults, and Validate reports them).
 func explicitZeros(data []byte) ([]Problem, error) {
 	var shadow struct {
 		Datacenters []struct {
@@ -60,10 +61,10 @@ func explicitZeros(data []byte) ([]Problem, error) {
 	}
 	var problems []Problem
 	for i, dc := range shadow.Datacenters {
-		if dc.Weight != nil && *dc.Weight <= 0 {
+		if dc.Weight != nil && *dc.Weight == 0 {
 			problems = append(problems, Problem{fmt.Sprintf("datacenters[%d].weight", i), fmt.Sprintf("must be > 0, got %g", *dc.Weight)})
 		}
-		if dc.Instances != nil && *dc.Instances <= 0 {
+		if dc.Instances != nil && *dc.Instances == 0 {
 			problems = append(problems, Problem{fmt.Sprintf("datacenters[%d].instances", i), fmt.Sprintf("must be at least 1, got %d", *dc.Instances)})
 		}
 	}

@@ -108,6 +108,9 @@ datacenters:
 			t.Errorf("missing %q in:\n%v", want, err)
 		}
 	}
+	if n := strings.Count(err.Error(), "datacenters[1].instances"); n != 1 {
+		t.Errorf("each problem once, got datacenters[1].instances %d times: %v", n, err)
+	}
 	if !strings.HasPrefix(err.Error(), "invalid topology bad.yaml: ") {
 		t.Errorf("the error should name the file: %v", err)
 	}

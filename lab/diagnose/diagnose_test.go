@@ -1,0 +1,201 @@
+package diagnose_test
+
+import (
+	"crypto/x509"
+	"strings"
+	"testing"
+
+	"github.com/stickylab/stickylab/lab/diagnose"
+	"github.com/stickylab/stickylab/lab/replay"
+	"github.com/stickylab/stickylab/lab/replay/replaytest"
+	"github.com/stickylab/stickylab/lab/stats"
+	"github.com/stickylab/stickylab/lab/topology"
+)
+
+func replayFixture(t *testing.T, cfg replaytest.Config, flow replay.Flow, n int) *replay.Result {
+	t.Helper()
+	srv, _ := replaytest.NewServer(cfg)
+	t.Cleanup(srv.Close)
+	pool := x509.NewCertPool()
+	pool.AddCert(srv.Certificate())
+	r, err := replay.New(srv.URL, replay.WithCAPool(pool))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.Replay(t.Context(), flow, n, 1) // one worker: the seeded fixture gives the same runs every time
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func contains(t *testing.T, text string, parts ...string) {
+	t.Helper()
+	for _, p := range parts {
+		if !strings.Contains(text, p) {
+			t.Errorf("finding lacks %q:\n%s", p, text)
+		}
+	}
+}
+
+func TestCrossDatacenterWithAndWithoutDecisionHeaders(t *testing.T) {
+	model := stats.Expected(topology.Default(), replay.Login.Requests())
+	for _, realistic := range []bool{false, true} {
+		res := replayFixture(t, replaytest.Config{Seed: 11, NoDecision: realistic, NoFailureHeader: realistic}, replay.Login, 400)
+		f := diagnose.Diagnose(res, diagnose.WithModel(model))
+		if f.Kind != diagnose.CrossDatacenter {
+			t.Fatalf("realistic=%v: kind %s: %s", realistic, f.Kind, f.Text)
+		}
+		s := res.Summary()
+		contains(t, f.Text, "Every failed run crossed datacenters mid-flow (dc-", "received a new `lbs` cookie at the crossing",
+			"none of the "+itoa(s.Succeeded())+" successful runs crossed", "enable persistence at the edge",
+			"Expected 75.0 % from the model 1 − Σ wᵢ³", "agrees", "antiforgery-undecryptable")
+		if f.Explained != s.Failures || f.Example < 0 || res.Runs[f.Example].OK {
+			t.Errorf("explained %d of %d, example %d", f.Explained, s.Failures, f.Example)
+		}
+		if f.ModelAgrees == nil || !*f.ModelAgrees {
+			t.Errorf("model agreement %v", f.ModelAgrees)
+		}
+	}
+}
+
+func TestExampleText(t *testing.T) {
+	f := diagnose.Diagnose(replaytest.Incident(400, 5, true))
+	t.Log(f.Text)
+	contains(t, f.Text, " of 400 login runs failed (", "95 % CI ")
+}
+
+func TestSessionLostWithSharedKey(t *testing.T) {
+	res := replayFixture(t, replaytest.Config{Seed: 2, SharedKey: true}, replay.Login, 300)
+	f := diagnose.Diagnose(res)
+	if f.Kind != diagnose.SessionLost {
+		t.Fatalf("kind %s: %s", f.Kind, f.Text)
+	}
+	contains(t, f.Text, "the anti-forgery token now decrypts everywhere, but sessions live in one server's memory", "session-missing")
+}
+
+func TestHealthy(t *testing.T) {
+	res := replayFixture(t, replaytest.Config{EdgeSticky: true}, replay.Login, 300)
+	f := diagnose.Diagnose(res, diagnose.WithModel(stats.Model{Applies: true, Formula: "0", Why: "edge persistence"}))
+	if f.Kind != diagnose.Healthy {
+		t.Fatalf("kind %s: %s", f.Kind, f.Text)
+	}
+	contains(t, f.Text, "All 300 login runs succeeded", "below 1.0 % with 95 % confidence", "Expected 0.0 %", "agrees")
+}
+
+func TestModelDisagreesAndDoesNotApply(t *testing.T) {
+	res := replaytest.Incident(400, 1, true)
+	f := diagnose.Diagnose(res, diagnose.WithModel(stats.Model{Applies: true, FailureRate: 0.5, Formula: "1 − Σ wᵢ²", Why: "shared key"}))
+	contains(t, f.Text, "disagrees")
+	f = diagnose.Diagnose(res, diagnose.WithModel(stats.Model{Why: "dc-east has 2 instances and no persistence"}))
+	contains(t, f.Text, "The model does not apply here: dc-east has 2 instances and no persistence.")
+	if f.ModelAgrees != nil {
+		t.Error("agreement set for a model that does not apply")
+	}
+}
+
+// Hand-built runs for the faults the fixture cannot time mid-flow.
+const east1, east2, west1 = "dc-east/dc-east-1", "dc-east/dc-east-2", "dc-west/dc-west-1"
+
+func okRun(i int, servedBy string) replay.Run {
+	return replaytest.Run(i, "", "",
+		replaytest.Hop("login-page", "GET", "/login", 200, servedBy),
+		replaytest.Hop("sign-in", "POST", "/login", 302, servedBy),
+		replaytest.Hop("account", "GET", "/account", 200, servedBy))
+}
+
+func result(runs ...replay.Run) *replay.Result {
+	return &replay.Result{Flow: "login", Requests: 3, Runs: runs}
+}
+
+func TestFailoverByEdgeReason(t *testing.T) {
+	var runs []replay.Run
+	for i := range 10 {
+		runs = append(runs, okRun(i, east1))
+	}
+	runs = append(runs, replaytest.Run(10, replay.AntiforgeryUndecryptable, "sign-in",
+		replaytest.Hop("login-page", "GET", "/login", 200, west1, replay.HeaderEdge, "dc=dc-west; reason=persisted"),
+		replaytest.Hop("sign-in", "POST", "/login", 500, east1, replay.HeaderEdge, "dc=dc-east; reason=failover", replay.HeaderFailure, "antiforgery-undecryptable")))
+	f := diagnose.Diagnose(result(runs...))
+	if f.Kind != diagnose.Failover || f.Example != 10 {
+		t.Fatalf("kind %s example %d: %s", f.Kind, f.Example, f.Text)
+	}
+	contains(t, f.Text, "because dc-west stopped serving")
+}
+
+func TestFailoverByDisappearingDatacenterWithoutHeaders(t *testing.T) {
+	runs := []replay.Run{okRun(0, west1), okRun(1, east1),
+		replaytest.Run(2, replay.SessionMissing, "account",
+			replaytest.Hop("login-page", "GET", "/login", 200, west1),
+			replaytest.Hop("sign-in", "POST", "/login", 302, west1),
+			replaytest.Hop("account", "GET", "/account", 302, east1, replay.HeaderFailure, "session-missing"))}
+	for i := 3; i < 20; i++ {
+		runs = append(runs, okRun(i, east1))
+	}
+	f := diagnose.Diagnose(result(runs...))
+	if f.Kind != diagnose.Failover {
+		t.Fatalf("kind %s: %s", f.Kind, f.Text)
+	}
+	contains(t, f.Text, "dc-west stopped serving")
+}
+
+func TestInstanceRestart(t *testing.T) {
+	runs := []replay.Run{okRun(0, east1), replaytest.Run(1, replay.SessionMissing, "account",
+		replaytest.Hop("login-page", "GET", "/login", 200, east1),
+		replaytest.Hop("sign-in", "POST", "/login", 302, east1),
+		replaytest.Hop("account", "GET", "/account", 302, east1, "Location", "/login?ReturnUrl=%2Faccount"))}
+	runs[1].Hops[2].Failure = "" // a real app: the class came from the redirect
+	f := diagnose.Diagnose(result(runs...))
+	if f.Kind != diagnose.InstanceRestart {
+		t.Fatalf("kind %s: %s", f.Kind, f.Text)
+	}
+	contains(t, f.Text, "dc-east-1: 1", "forgot its in-memory sessions")
+}
+
+func TestKeyRotation(t *testing.T) {
+	lb := func(member, reason string) []string {
+		return []string{replay.HeaderLB, "lb=dc-east; member=" + member + "; reason=" + reason}
+	}
+	runs := []replay.Run{okRun(0, east1), replaytest.Run(1, replay.SessionMissing, "account",
+		replaytest.Hop("login-page", "GET", "/login", 200, east1, lb("dc-east-1", "persisted")...),
+		replaytest.Hop("sign-in", "POST", "/login", 302, east1, lb("dc-east-1", "persisted")...),
+		replaytest.Hop("account", "GET", "/account", 302, east2, append(lb("dc-east-2", "undecodable"), replay.HeaderFailure, "session-missing")...))}
+	f := diagnose.Diagnose(result(runs...))
+	if f.Kind != diagnose.KeyRotation {
+		t.Fatalf("kind %s: %s", f.Kind, f.Text)
+	}
+	contains(t, f.Text, "could no longer decode their persistence cookie", "dc-east: 1")
+}
+
+func TestOtherAndEmpty(t *testing.T) {
+	run := replaytest.Run(0, replay.HTTPError, "login-page", replaytest.Hop("login-page", "GET", "/login", 503, ""))
+	f := diagnose.Diagnose(result(run))
+	if f.Kind != diagnose.Other {
+		t.Fatalf("kind %s", f.Kind)
+	}
+	contains(t, f.Text, "No single cause", "http-error 1", "run 0 at step login-page")
+	if f := diagnose.Diagnose(result()); f.Kind != diagnose.Other || f.Text != "No run was recorded." {
+		t.Errorf("empty: %+v", f)
+	}
+}
+
+func itoa(n int) string {
+	s := ""
+	for {
+		s = string(rune('0'+n%10)) + s
+		n /= 10
+		if n == 0 {
+			return s
+		}
+	}
+}
+
+func BenchmarkSummaryAndDiagnosis10k(b *testing.B) {
+	res := replaytest.Incident(10000, 1, true)
+	model := stats.Expected(topology.Default(), 3)
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = res.Summary()
+		_ = diagnose.Diagnose(res, diagnose.WithModel(model))
+	}
+}

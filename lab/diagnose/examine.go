@@ -1,0 +1,278 @@
+package diagnose
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/stickylab/stickylab/lab/replay"
+)
+
+// evidence is what the failed runs have in common.
+type evidence struct {
+	res       *replay.Result
+	failed    int
+	byKind    map[Kind][]int // kind -> indexes into res.Runs
+	crossings map[string]int
+	reissued  map[string]int
+	gone      map[string]bool // datacenters that stopped serving
+	downFrom  map[string]int  // failover: datacenter left -> runs
+	instances map[string]int  // instance-restart: instance -> runs
+	lbs       map[string]int  // key-rotation: datacenter -> runs
+}
+
+// priority breaks ties between kinds that explain as many runs.
+var priority = []Kind{Failover, KeyRotation, InstanceRestart, CrossDatacenter, SessionLost, Other}
+
+func examine(res *replay.Result) *evidence {
+	e := &evidence{res: res, byKind: map[Kind][]int{}, crossings: map[string]int{}, reissued: map[string]int{},
+		downFrom: map[string]int{}, instances: map[string]int{}, lbs: map[string]int{}}
+	e.gone = goneDatacenters(res.Runs)
+	for i := range res.Runs {
+		run := &res.Runs[i]
+		if run.OK {
+			continue
+		}
+		e.failed++
+		k := e.classify(run)
+		e.byKind[k] = append(e.byKind[k], i)
+	}
+	// With per-datacenter keys a crossing breaks the token or the session,
+	// whichever request lands first: one cause, counted once.
+	if len(e.byKind[CrossDatacenter]) > 0 {
+		e.byKind[CrossDatacenter] = append(e.byKind[CrossDatacenter], e.byKind[SessionLost]...)
+		slices.Sort(e.byKind[CrossDatacenter])
+		delete(e.byKind, SessionLost)
+	}
+	return e
+}
+
+// goneDatacenters finds datacenters that served nothing in the last runs
+// while others kept serving: the edge stopped sending there.
+func goneDatacenters(runs []replay.Run) map[string]bool {
+	last := map[string]int{}
+	for i, run := range runs {
+		for _, dc := range run.Datacenters {
+			last[dc] = i
+		}
+	}
+	gone := map[string]bool{}
+	if len(last) < 2 {
+		return gone
+	}
+	threshold := max(3, len(runs)/20)
+	for dc, i := range last {
+		if len(runs)-1-i >= threshold {
+			gone[dc] = true
+		}
+	}
+	return gone
+}
+
+func (e *evidence) classify(run *replay.Run) Kind {
+	if run.Crossed {
+		e.crossing(run)
+	}
+	for j, h := range run.Hops {
+		if h.EdgeReason == "failover" || h.EdgeReason == "temporary" {
+			if j > 0 && run.Hops[j-1].Datacenter != "" {
+				e.downFrom[run.Hops[j-1].Datacenter]++
+			}
+			return Failover
+		}
+	}
+	if run.Crossed {
+		for _, dc := range run.Datacenters[:len(run.Datacenters)-1] {
+			if e.gone[dc] {
+				e.downFrom[dc]++
+				return Failover
+			}
+		}
+	}
+	if !run.Crossed {
+		if dc, ok := lbForgotCookie(run); ok {
+			e.lbs[dc]++
+			return KeyRotation
+		}
+		if inst, ok := oneInstance(run); ok && run.Failure == replay.SessionMissing {
+			e.instances[inst]++
+			return InstanceRestart
+		}
+		return Other
+	}
+	switch run.Failure {
+	case replay.AntiforgeryUndecryptable, replay.AntiforgeryMismatch, replay.AntiforgeryMissingCookie:
+		return CrossDatacenter
+	case replay.SessionMissing:
+		return SessionLost
+	}
+	return Other
+}
+
+// crossing records the first datacenter change of a run and the cookies
+// re-issued on that hop.
+func (e *evidence) crossing(run *replay.Run) {
+	prev := ""
+	for _, h := range run.Hops {
+		if h.Datacenter == "" {
+			continue
+		}
+		if prev != "" && h.Datacenter != prev {
+			e.crossings[prev+" → "+h.Datacenter]++
+			for _, c := range h.Reissued {
+				e.reissued[c]++
+			}
+			return
+		}
+		prev = h.Datacenter
+	}
+}
+
+// lbForgotCookie: the datacenter LB said undecodable, or (without decision
+// headers) a cookie other than the anti-forgery one was re-issued while the
+// instance changed inside one datacenter.
+func lbForgotCookie(run *replay.Run) (string, bool) {
+	for _, h := range run.Hops {
+		if h.LBReason == "undecodable" {
+			return h.Datacenter, true
+		}
+	}
+	if _, same := oneInstance(run); same {
+		return "", false
+	}
+	for _, h := range run.Hops {
+		if h.LBReason != "" {
+			return "", false // decision headers present and none said undecodable
+		}
+		for _, c := range h.Reissued {
+			if !strings.HasPrefix(c, replay.AntiForgeryField) {
+				return h.Datacenter, true
+			}
+		}
+	}
+	return "", false
+}
+
+func oneInstance(run *replay.Run) (string, bool) {
+	inst := ""
+	for _, h := range run.Hops {
+		switch {
+		case h.Instance == "":
+		case inst == "":
+			inst = h.Instance
+		case inst != h.Instance:
+			return "", false
+		}
+	}
+	return inst, inst != ""
+}
+
+func (e *evidence) verdict() (Kind, int, int) {
+	best, n := Other, 0
+	for _, k := range priority {
+		if c := len(e.byKind[k]); c > n {
+			best, n = k, c
+		}
+	}
+	example := -1
+	if idx := e.byKind[best]; len(idx) > 0 {
+		example = e.res.Runs[idx[0]].Index
+	}
+	return best, n, example
+}
+
+func (e *evidence) text(f Finding, flow string) string {
+	s := f.Summary
+	head := fmt.Sprintf("%d of %d %s runs failed (%s, 95 %% CI %s).", s.Failures, s.Runs, flow, pct(s.FailureRate), CI(s.CILow, s.CIHigh))
+	body := ""
+	switch f.Kind {
+	case CrossDatacenter:
+		body = e.crossedSentence(f) + " The edge does not keep users on one datacenter: enable persistence at the edge, or share the machine key and session store across datacenters."
+	case SessionLost:
+		body = e.crossedSentence(f) + " Every one of them lost its session (session-missing): the anti-forgery token now decrypts everywhere, but sessions live in one server's memory. Enable persistence at the edge, or move sessions to a shared store."
+	case Failover:
+		body = fmt.Sprintf("%s moved to another datacenter mid-flow because %s stopped serving (edge reason failover or temporary, or no request served there afterwards); the datacenter they landed in cannot read their anti-forgery token or session. Expected while a datacenter is down; to make it invisible to users, share the machine key and session store across datacenters.",
+			e.ofFailed(f.Explained), names(e.downFrom))
+	case InstanceRestart:
+		body = fmt.Sprintf("%s lost their session (session-missing) on the instance that created it, without changing datacenter (%s): the instance forgot its in-memory sessions — a restart or a flush. Keep sessions in a shared store, or drain instances before restarting them.",
+			e.ofFailed(f.Explained), countList(e.instances, ": "))
+	case KeyRotation:
+		body = fmt.Sprintf("%s stayed in one datacenter, but its load balancer could no longer decode their persistence cookie (reason undecodable; %s), re-issued it and moved them to another instance that does not hold their session: the load balancer's cookie key changed. Rotate persistence keys with an overlap window that still accepts the old key.",
+			e.ofFailed(f.Explained), countList(e.lbs, ": "))
+	default:
+		body = "No single cause explains them."
+		if idx := e.byKind[Other]; len(idx) > 0 {
+			run := e.res.Runs[idx[0]]
+			body += fmt.Sprintf(" First unexplained failure: run %d at step %s: %s.", run.Index, run.FailedStep, strings.TrimSuffix(run.Err, "."))
+		}
+	}
+	out := head + " " + body + " Failure classes: " + classes(s.Causes) + "."
+	if rest := e.failed - f.Explained; rest > 0 && f.Kind != Other {
+		out += fmt.Sprintf(" %d other failed runs do not fit this finding.", rest)
+	}
+	return out
+}
+
+// crossedSentence: "Every failed run crossed datacenters mid-flow (dc-east →
+// dc-west) and received a new `lbs` cookie at the crossing; none of the 100
+// successful runs crossed."
+func (e *evidence) crossedSentence(f Finding) string {
+	s := f.Summary
+	who := "Every failed run"
+	if s.CrossedFailed != s.Failures {
+		who = fmt.Sprintf("%d of the %d failed runs", s.CrossedFailed, s.Failures)
+	}
+	dirs := countList(e.crossings, " in ")
+	if len(e.crossings) == 1 {
+		for d := range e.crossings {
+			dirs = d
+		}
+	}
+	out := fmt.Sprintf("%s crossed datacenters mid-flow (%s)", who, dirs)
+	var cookies []string
+	for c, n := range e.reissued {
+		if 2*n >= s.CrossedFailed {
+			cookies = append(cookies, "`"+c+"`")
+		}
+	}
+	slices.Sort(cookies)
+	switch len(cookies) {
+	case 0:
+	case 1:
+		out += " and received a new " + cookies[0] + " cookie at the crossing"
+	default:
+		out += " and received new " + strings.Join(cookies, " and ") + " cookies at the crossing"
+	}
+	switch ok := s.Succeeded(); {
+	case ok == 0:
+		out += "; no run succeeded."
+	case s.CrossedOK == 0:
+		out += fmt.Sprintf("; none of the %d successful runs crossed.", ok)
+	default:
+		out += fmt.Sprintf("; %d of the %d successful runs crossed too.", s.CrossedOK, ok)
+	}
+	return out
+}
+
+func (e *evidence) ofFailed(n int) string {
+	if n == e.failed {
+		return "Every failed run"
+	}
+	return fmt.Sprintf("%d of the %d failed runs", n, e.failed)
+}
+
+// names lists the keys of m, most frequent first: "dc-west and dc-east".
+func names(m map[string]int) string {
+	if len(m) == 0 {
+		return "a datacenter"
+	}
+	keys := slices.Collect(maps.Keys(m))
+	slices.SortFunc(keys, func(a, b string) int {
+		if m[a] != m[b] {
+			return m[b] - m[a]
+		}
+		return strings.Compare(a, b)
+	})
+	return strings.Join(keys, " and ")
+}

@@ -1,0 +1,22 @@
+package dockerrt
+
+import (
+	"context"
+	"fmt"
+)
+
+// Prepare builds the images once ahead of the first Start — a test suite's
+// one-time setup — so that parallel suite processes find them by their tag.
+func Prepare(ctx context.Context, logf func(format string, args ...any)) error {
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	cli, err := dockerClient(ctx)
+	if err != nil {
+		return fmt.Errorf("docker runtime: %w", err)
+	}
+	if _, err := ensureImages(ctx, cli, logf); err != nil {
+		return fmt.Errorf("prepare images: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,136 @@
+package localrt
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/stickylab/stickylab/lab/internal/plan"
+)
+
+// deployment is a running plan in this process.
+type deployment struct {
+	plan   *plan.Plan
+	cancel context.CancelFunc // ends every LB's health checks
+	nodes  map[string]*node   // by node name; fixed after Start
+	links  map[string]*link   // by datacenter LB node name; fixed after Start
+
+	mu   sync.Mutex
+	down bool
+}
+
+// lookup returns a node of a lab that is not down.
+func (dep *deployment) lookup(name string) (*node, error) {
+	if _, err := dep.plan.Node(name); err != nil {
+		return nil, err
+	}
+	dep.mu.Lock()
+	defer dep.mu.Unlock()
+	if dep.down {
+		return nil, fmt.Errorf("node %s: the lab is down", name)
+	}
+	return dep.nodes[name], nil
+}
+
+// EdgeURL is the edge's client URL.
+func (dep *deployment) EdgeURL() string {
+	scheme := "http"
+	if dep.plan.TLS() {
+		scheme = "https"
+	}
+	return scheme + "://" + dep.nodes[plan.EdgeName].addr
+}
+
+// AdminURL is a node's admin API; the address stays the same across restarts.
+func (dep *deployment) AdminURL(name string) (string, error) {
+	n, err := dep.lookup(name)
+	if err != nil {
+		return "", err
+	}
+	return "http://" + n.adminAddr, nil
+}
+
+// Stop stops a node; it is idempotent.
+func (dep *deployment) Stop(_ context.Context, name string) error {
+	n, err := dep.lookup(name)
+	if err != nil {
+		return err
+	}
+	return n.Stop()
+}
+
+// Start starts a stopped node on its old addresses; it is idempotent.
+func (dep *deployment) Start(_ context.Context, name string) error {
+	n, err := dep.lookup(name)
+	if err != nil {
+		return err
+	}
+	return n.Start()
+}
+
+// Disconnect cuts a datacenter LB off the wan: the edge's link to it is cut.
+// That is the only partition the local runtime can make.
+func (dep *deployment) Disconnect(_ context.Context, name, network string) error {
+	l, err := dep.link(name, network)
+	if err != nil {
+		return fmt.Errorf("disconnect %s from %s: %w", name, network, err)
+	}
+	l.Cut()
+	return nil
+}
+
+// Connect heals what Disconnect cut.
+func (dep *deployment) Connect(_ context.Context, name, network string) error {
+	l, err := dep.link(name, network)
+	if err != nil {
+		return fmt.Errorf("connect %s to %s: %w", name, network, err)
+	}
+	return l.Restore()
+}
+
+func (dep *deployment) link(name, network string) (*link, error) {
+	n, err := dep.lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(n.spec.Networks, network) {
+		return nil, fmt.Errorf("%s is not on network %q (it is on %v)", name, network, n.spec.Networks)
+	}
+	l, ok := dep.links[name]
+	if !ok || network != plan.WAN {
+		return nil, fmt.Errorf("the local runtime can only cut a datacenter LB off %q", plan.WAN)
+	}
+	return l, nil
+}
+
+// Down stops every node and link; it is idempotent and safe to call
+// concurrently.
+func (dep *deployment) Down(context.Context) error {
+	dep.mu.Lock()
+	if dep.down {
+		dep.mu.Unlock()
+		return nil
+	}
+	dep.down = true
+	dep.mu.Unlock()
+	dep.cancel()
+	errs := make([]error, 0, len(dep.nodes))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, n := range dep.nodes {
+		wg.Go(func() {
+			if err := n.Stop(); err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+		})
+	}
+	for _, l := range dep.links {
+		wg.Go(l.Close)
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}

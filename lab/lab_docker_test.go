@@ -1,0 +1,64 @@
+package lab_test
+
+import (
+	"context"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stickylab/stickylab/lab"
+	"github.com/stickylab/stickylab/lab/internal/dockerrt"
+	"github.com/stickylab/stickylab/lab/topology"
+)
+
+// dockerTimeout covers building the images on a cold cache.
+const dockerTimeout = 5 * time.Minute
+
+func TestTheDockerRuntimeRunsTheSmoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("docker smoke: skipped with -short")
+	}
+	if err := dockerrt.Available(t.Context()); err != nil {
+		t.Skipf("no Docker engine: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), dockerTimeout)
+	defer cancel()
+	topo := topology.Default()
+	topo.Seed = 42
+	l, err := lab.Up(ctx, topo, lab.WithRuntime("docker"), lab.WithLogf(t.Logf))
+	t.Cleanup(func() { _ = l.Down(context.Background()) })
+	if err != nil {
+		t.Fatalf("up: %v", err)
+	}
+	if l.Runtime() != "docker" {
+		t.Fatalf("runtime %q", l.Runtime())
+	}
+	u := newUser(t, l)
+	ok := u.login()
+	t.Logf("login ok=%v via %v, failures %v", ok, u.datacenters(), u.failures())
+	if !ok && len(u.failures()) == 0 {
+		t.Fatalf("login failed without a failure header: %+v", u.hops)
+	}
+
+	if err := l.StopDatacenter(ctx, "dc-east"); err != nil {
+		t.Fatal(err)
+	}
+	if u := newUser(t, l); !u.login() {
+		t.Fatalf("with one datacenter left a login must work: %+v", u.hops)
+	}
+	if err := l.StartDatacenter(ctx, "dc-east"); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := l.Down(ctx); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.CommandContext(ctx, "docker", "ps", "-aq", "--filter", "label=stickylab.run="+l.RunID()).CombinedOutput()
+	if err != nil {
+		t.Fatalf("docker ps: %v: %s", err, out)
+	}
+	if left := strings.TrimSpace(string(out)); left != "" {
+		t.Fatalf("containers of run %s left after Down: %s", l.RunID(), left)
+	}
+}

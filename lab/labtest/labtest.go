@@ -1,0 +1,98 @@
+// Package labtest is the framework the Ginkgo scenarios stand on: bring a
+// topology up with its cleanup registered, replay with the statistics and
+// artifacts recorded, and put faults in the middle of traffic. Scenarios stay
+// stories; the mechanics live here (cluster-api's test/framework shape).
+package labtest
+
+import (
+	"os"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/stickylab/stickylab/lab"
+	"github.com/stickylab/stickylab/lab/topology"
+)
+
+// Named budgets, so that no spec carries a magic number.
+const (
+	// Runs is the replay size for rate claims: at 75 % its 99.9 % interval is
+	// about ±8 points, narrow enough to tell 75 % from 50 %.
+	Runs = 300
+	// Confidence of the rate claims: with several claims per suite run, 95 %
+	// would fail a correct model in one suite run out of a few.
+	Confidence = 0.999
+	// Concurrency is the number of simulated users at once.
+	Concurrency = 8
+	// MidFlowConcurrency keeps enough runs in flight that a fault lands in
+	// the middle of many of them.
+	MidFlowConcurrency = 32
+	// MidFlowLatency slows each datacenter so that runs are caught mid-flow.
+	MidFlowLatency = 150 * time.Millisecond
+	// RequestTimeout bounds one request; a datacenter going away must not
+	// hang a run.
+	RequestTimeout = 10 * time.Second
+	// ScenarioTimeout bounds one spec, Up and Down included.
+	ScenarioTimeout = 3 * time.Minute
+	// PrepareTimeout bounds the one-time image build.
+	PrepareTimeout = 5 * time.Minute
+	// DownTimeout bounds tearing a lab down.
+	DownTimeout = time.Minute
+)
+
+// Runtime is the runtime the suite runs on: STICKYLAB_RUNTIME, or auto.
+func Runtime() string {
+	if rt := os.Getenv("STICKYLAB_RUNTIME"); rt != "" {
+		return rt
+	}
+	return "auto"
+}
+
+// Prepare builds what every spec needs once (the Docker images) and says
+// which runtime the suite uses.
+func Prepare(ctx SpecContext) {
+	GinkgoHelper()
+	rt, err := lab.Prepare(ctx, lab.WithRuntime(Runtime()), lab.WithLogf(logf))
+	Expect(err).NotTo(HaveOccurred())
+	AddReportEntry("runtime", rt)
+	GinkgoWriter.Printf("stickylab scenarios on the %s runtime\n", rt)
+}
+
+// Up brings t up on the suite's runtime and registers its teardown right away.
+func Up(ctx SpecContext, t topology.Topology) *lab.Lab {
+	GinkgoHelper()
+	l, err := lab.Up(ctx, t, lab.WithRuntime(Runtime()), lab.WithLogf(logf))
+	if l != nil {
+		DeferCleanup(func(ctx SpecContext) {
+			Expect(l.Down(ctx)).To(Succeed())
+		}, NodeTimeout(DownTimeout))
+	}
+	Expect(err).NotTo(HaveOccurred(), "lab up")
+	GinkgoWriter.Printf("lab %s up on %s: edge %s\n", l.RunID(), l.Runtime(), l.EdgeURL())
+	return l
+}
+
+// Datacenters is the incident topology with n equal datacenters.
+func Datacenters(n int) topology.Topology {
+	names := []string{"dc-east", "dc-west", "dc-north", "dc-south", "dc-central"}
+	Expect(n).To(BeNumerically("<=", len(names)), "Datacenters(%d): at most %d", n, len(names))
+	t := topology.Default()
+	t.Datacenters = nil
+	for _, name := range names[:n] {
+		t.Datacenters = append(t.Datacenters, topology.Datacenter{Name: name})
+	}
+	return t.WithDefaults()
+}
+
+// SlowDown adds latency at the edge in front of every datacenter.
+func SlowDown(ctx SpecContext, l *lab.Lab, d time.Duration) {
+	GinkgoHelper()
+	for _, dc := range l.Topology().Datacenters {
+		Expect(l.SetLatency(ctx, dc.Name, d)).To(Succeed())
+	}
+}
+
+func logf(format string, args ...any) {
+	GinkgoWriter.Printf(format+"\n", args...)
+}

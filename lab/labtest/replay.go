@@ -1,0 +1,95 @@
+package labtest
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync/atomic"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/stickylab/stickylab/lab"
+	"github.com/stickylab/stickylab/lab/diagnose"
+	"github.com/stickylab/stickylab/lab/replay"
+	"github.com/stickylab/stickylab/lab/report"
+	"github.com/stickylab/stickylab/lab/stats"
+)
+
+// Replay replays n runs of flow through the lab's edge, records the summary
+// as a Ginkgo report entry and writes the HAR and Markdown reports into
+// artifacts/.
+func Replay(ctx SpecContext, l *lab.Lab, flow replay.Flow, n int, opts ...replay.Option) *replay.Result {
+	GinkgoHelper()
+	res, err := l.Replay(ctx, flow, n, Concurrency, opts...)
+	Expect(err).NotTo(HaveOccurred(), "replay %s ×%d", flow.Name, n)
+	record(l, flow, res)
+	return res
+}
+
+// Expected is the model's failure rate for flow through the lab's topology.
+func Expected(l *lab.Lab, flow replay.Flow) stats.Model {
+	return stats.Expected(l.Topology(), flow.Requests())
+}
+
+// Statuses lists every HTTP status the runs received.
+func Statuses(res *replay.Result) []int {
+	var out []int
+	for _, run := range res.Runs {
+		for _, h := range run.Hops {
+			out = append(out, h.Status)
+		}
+	}
+	return out
+}
+
+var artifactSeq atomic.Int64
+
+// record attaches the summary to the spec's report and writes the HAR and
+// Markdown reports next to the JUnit report.
+func record(l *lab.Lab, flow replay.Flow, res *replay.Result) {
+	GinkgoHelper()
+	model := stats.Expected(l.Topology(), flow.Requests())
+	finding := diagnose.Diagnose(res, diagnose.WithModel(model))
+	AddReportEntry("replay "+flow.Name, finding.Text)
+
+	dir := ArtifactsDir()
+	Expect(os.MkdirAll(dir, 0o755)).To(Succeed())
+	base := filepath.Join(dir, fmt.Sprintf("%s-%d", slug(CurrentSpecReport().FullText()), artifactSeq.Add(1)))
+	write(base+".har", func(f *os.File) error { return report.WriteHAR(f, res) })
+	write(base+".md", func(f *os.File) error { return report.WriteMarkdown(f, res, finding, &model) })
+}
+
+func write(path string, fn func(*os.File) error) {
+	GinkgoHelper()
+	f, err := os.Create(path)
+	Expect(err).NotTo(HaveOccurred())
+	defer f.Close()
+	Expect(fn(f)).To(Succeed(), "write %s", path)
+}
+
+// ArtifactsDir is STICKYLAB_ARTIFACTS, or artifacts/ at the module root.
+func ArtifactsDir() string {
+	if d := os.Getenv("STICKYLAB_ARTIFACTS"); d != "" {
+		return d
+	}
+	dir, _ := os.Getwd()
+	for d := dir; d != filepath.Dir(d); d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return filepath.Join(d, "artifacts")
+		}
+	}
+	return filepath.Join(dir, "artifacts")
+}
+
+var nonWord = regexp.MustCompile(`[^a-z0-9]+`)
+
+func slug(s string) string {
+	s = strings.Trim(nonWord.ReplaceAllString(strings.ToLower(s), "-"), "-")
+	if len(s) > 80 {
+		s = s[:80]
+	}
+	return s
+}

@@ -1,0 +1,106 @@
+package lab
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/stickylab/stickylab/lab/internal/admin"
+)
+
+// Policy changes a running LB; empty strings and nil pointers stay as they
+// are. Field values are those of the topology file's edge:/lb: blocks.
+type Policy struct {
+	Selection, SelectionHeader, HashCookie, Persistence, Undecodable, OnMemberDown string
+	PassthroughSingle, DecisionHeaders                                             *bool
+}
+
+// fields is the PATCH /config body: only what is set.
+func (p Policy) fields() map[string]any {
+	out := map[string]any{}
+	for k, v := range map[string]string{
+		"selection": p.Selection, "selection_header": p.SelectionHeader, "hash_cookie": p.HashCookie,
+		"persistence": p.Persistence, "undecodable": p.Undecodable, "on_member_down": p.OnMemberDown,
+	} {
+		if v != "" {
+			out[k] = v
+		}
+	}
+	if p.PassthroughSingle != nil {
+		out["passthrough_single"] = *p.PassthroughSingle
+	}
+	if p.DecisionHeaders != nil {
+		out["decision_headers"] = *p.DecisionHeaders
+	}
+	return out
+}
+
+// Configure changes the policy of "edge" or of a datacenter's LB; the next
+// request is decided with it. An invalid value changes nothing and the error
+// names the field.
+func (l *Lab) Configure(ctx context.Context, target string, p Policy) error {
+	u, err := l.lbAdmin(target)
+	if err == nil {
+		_, err = admin.PatchConfig(ctx, u, p.fields())
+	}
+	if err != nil {
+		return fmt.Errorf("configure %s: %w", target, err)
+	}
+	return nil
+}
+
+// SetEdgePersistence sets the edge's persistence: none, cookie or source-ip.
+func (l *Lab) SetEdgePersistence(ctx context.Context, persistence string) error {
+	return l.Configure(ctx, "edge", Policy{Persistence: persistence})
+}
+
+// SetDatacenterPersistence sets a datacenter LB's persistence.
+func (l *Lab) SetDatacenterPersistence(ctx context.Context, dc, persistence string) error {
+	if _, err := l.datacenter(dc); err != nil {
+		return fmt.Errorf("configure %s: %w", dc, err)
+	}
+	return l.Configure(ctx, dc, Policy{Persistence: persistence})
+}
+
+// SetLatency delays every request the edge sends to a datacenter by d (0
+// removes the delay).
+func (l *Lab) SetLatency(ctx context.Context, dc string, d time.Duration) error {
+	_, err := l.datacenter(dc)
+	var u string
+	if err == nil {
+		u, err = l.lbAdmin("edge")
+	}
+	if err == nil {
+		_, err = admin.PatchMember(ctx, u, dc, map[string]any{"delay": d.String()})
+	}
+	if err != nil {
+		return fmt.Errorf("set latency of %s to %s: %w", dc, d, err)
+	}
+	return nil
+}
+
+// RotateKey gives "edge" or a datacenter's LB a new cookie key: every
+// f5-encrypted cookie it issued before becomes undecodable.
+func (l *Lab) RotateKey(ctx context.Context, target string) error {
+	u, err := l.lbAdmin(target)
+	if err == nil {
+		_, err = admin.RotateKey(ctx, u)
+	}
+	if err != nil {
+		return fmt.Errorf("rotate key of %s: %w", target, err)
+	}
+	return nil
+}
+
+// lbAdmin is the admin URL of "edge" or of a datacenter's LB.
+func (l *Lab) lbAdmin(target string) (string, error) {
+	dep, err := l.live()
+	if err != nil {
+		return "", err
+	}
+	node, err := l.lbNode(target)
+	if err != nil {
+		return "", err
+	}
+	return dep.AdminURL(node)
+}

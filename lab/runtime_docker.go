@@ -1,0 +1,21 @@
+package lab
+
+import (
+	"context"
+
+	"github.com/stickylab/stickylab/lab/internal/dockerrt"
+	"github.com/stickylab/stickylab/lab/internal/plan"
+)
+
+// The Docker runtime, kept behind four functions so that the rest of the
+// package does not depend on its shape.
+
+func dockerAvailable(ctx context.Context) error { return dockerrt.Available(ctx) }
+
+func dockerDriver(logf func(string, ...any)) plan.Driver { return dockerrt.New(logf) }
+
+func dockerClean(ctx context.Context) error { return dockerrt.Clean(ctx) }
+
+func dockerPrepare(ctx context.Context, logf func(string, ...any)) error {
+	return dockerrt.Prepare(ctx, logf)
+}

@@ -1,0 +1,24 @@
+// Package scenarios holds stickylab's stories as Ginkgo specs, one file per
+// story. Each spec brings up its own topology, replays enough login flows for
+// its statistical claim, and asserts with the lab's matchers.
+package scenarios_test
+
+import (
+	"testing"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/stickylab/stickylab/lab/labtest"
+)
+
+func TestScenarios(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "stickylab scenarios")
+}
+
+// Images are built once per suite, on the first process; the others find
+// them by their content tag.
+var _ = SynchronizedBeforeSuite(func(ctx SpecContext) {
+	labtest.Prepare(ctx)
+}, func(ctx SpecContext) {}, NodeTimeout(labtest.PrepareTimeout))
