@@ -31,6 +31,8 @@ type decision struct {
 	status    byte // request-cookie status letter
 	setCookie string
 	start     time.Time
+	in        *http.Request // the inbound request, set when it is proxied
+	query     string        // its cleaned query, as forwarded
 }
 
 // decide runs passthrough, persistence, the down policy and selection, in that order.
@@ -48,15 +50,21 @@ func (s *snapshot) decide(r *http.Request, buf []*member) decision {
 	case st == statusValid && pinned.keepsPinned():
 		return decision{member: pinned, name: pinned.name, reason: ReasonPersisted, status: st}
 	case st == statusValid:
-		switch s.cfg.OnMemberDown {
-		case "strict":
-			return decision{name: pinned.name, reason: ReasonMemberDown, status: statusDown}
-		case "temporary":
-			return s.fresh(r, usable, ReasonTemporary, statusDown, false)
-		}
-		return s.fresh(r, usable, ReasonFailover, statusDown, true)
+		return s.pinnedDown(r, pinned, usable)
 	}
 	return s.fresh(r, usable, "", statusNone, true)
+}
+
+// pinnedDown applies on_member_down to a request pinned to a member that
+// cannot serve it; usable never contains that member.
+func (s *snapshot) pinnedDown(r *http.Request, pinned *member, usable []*member) decision {
+	switch s.cfg.OnMemberDown {
+	case "strict":
+		return decision{name: pinned.name, reason: ReasonMemberDown, status: statusDown}
+	case "temporary":
+		return s.fresh(r, usable, ReasonTemporary, statusDown, false)
+	}
+	return s.fresh(r, usable, ReasonFailover, statusDown, true)
 }
 
 // fresh selects among the usable members; an empty reason becomes "new",

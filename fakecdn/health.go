@@ -53,9 +53,19 @@ func (lb *LB) check(ctx context.Context, m *member, h HealthConfig) (bool, strin
 
 // observe feeds one active or passive result to m and logs a flip.
 func (lb *LB) observe(s *snapshot, m *member, ok bool, why string) {
-	if !m.observe(ok, s.cfg.Health.Rise, s.cfg.Health.Fall) {
-		return
+	if m.observe(ok, s.cfg.Health.Rise, s.cfg.Health.Fall) {
+		lb.logHealth(s, m, why)
 	}
+}
+
+// unreachable marks m unhealthy at once after a connect failure.
+func (lb *LB) unreachable(s *snapshot, m *member, err error) {
+	if m.markDown() {
+		lb.logHealth(s, m, "redispatch: "+err.Error())
+	}
+}
+
+func (lb *LB) logHealth(s *snapshot, m *member, why string) {
 	lb.log.LogAttrs(context.Background(), slog.LevelWarn, "member health changed",
 		slog.String("lb", s.cfg.Name), slog.String("member", m.name),
 		slog.Bool("healthy", m.healthy.Load()), slog.String("cause", why))

@@ -137,3 +137,14 @@ func (m *member) observe(ok bool, rise, fall int) bool {
 	}
 	return false
 }
+
+// markDown records a definitive failure (the member refused or could not be
+// reached): it is unhealthy at once, whatever fall says, until rise passes.
+// It reports whether the health changed.
+func (m *member) markDown() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.passes = 0
+	m.fails++
+	return m.healthy.Swap(false)
+}

@@ -24,15 +24,14 @@ func (lb *LB) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	d := s.decide(r, (*bufp)[:0])
 	lb.buf.Put(bufp)
 	d.start = start
-	lb.metrics.decided(&d)
 	if d.member == nil {
 		lb.unavailable(w, r, s, &d)
 		return
 	}
 	if delay := d.member.getDelay(); delay > 0 && !sleep(r.Context(), delay) {
+		lb.metrics.decided(&d)
 		return // the client gave up while the member's latency was simulated
 	}
-	d.member.requests.Add(1)
 	lb.proxy.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), decisionKey{}, &d)))
 }
 
@@ -50,7 +49,7 @@ func sleep(ctx context.Context, d time.Duration) bool {
 func (lb *LB) newProxy() *httputil.ReverseProxy {
 	return &httputil.ReverseProxy{
 		Rewrite:        lb.rewrite,
-		Transport:      lb.transport,
+		Transport:      &redispatcher{lb: lb, next: lb.transport},
 		ModifyResponse: lb.modifyResponse,
 		ErrorHandler:   lb.errorHandler,
 		ErrorLog:       slog.NewLogLogger(lb.log.Handler(), slog.LevelWarn),
@@ -73,9 +72,14 @@ func decisionOf(r *http.Request) *decision {
 }
 
 // rewrite points the request at the chosen member, keeps the client's Host,
-// and sets X-Forwarded-For/-Proto/-Host and True-Client-IP.
+// and sets X-Forwarded-For/-Proto/-Host and True-Client-IP. It remembers the
+// inbound request and makes a small body replayable, for a redispatch.
 func (lb *LB) rewrite(pr *httputil.ProxyRequest) {
 	d := decisionOf(pr.In)
+	d.in, d.query = pr.In, pr.Out.URL.RawQuery
+	if len(lb.pool.members) > 1 {
+		bufferBody(pr.Out)
+	}
 	pr.SetURL(d.member.url)
 	pr.Out.Host = pr.In.Host
 	setForwarded(pr, lb.snap.Load().cfg.Role)
@@ -90,17 +94,23 @@ func (lb *LB) modifyResponse(resp *http.Response) error {
 	if d.setCookie != "" {
 		resp.Header.Add("Set-Cookie", d.setCookie)
 	}
-	lb.metrics.responded(d, resp.StatusCode)
+	lb.account(d, resp.StatusCode)
 	lb.logRequest(resp.Request, s, d, resp.StatusCode)
 	return nil
 }
 
 // errorHandler answers 502 for a failed member and counts the failure as a
-// failed health check, unless it was the client that went away.
+// failed health check, unless it was the client that went away or the
+// redispatcher already dealt with it (a 503 when no other member could serve).
 func (lb *LB) errorHandler(w http.ResponseWriter, r *http.Request, err error) {
 	d := decisionOf(r)
 	s := lb.snap.Load()
-	if r.Context().Err() == nil && !errors.Is(err, context.Canceled) {
+	var rerr *redispatchError
+	switch {
+	case errors.As(err, &rerr) && d.member == nil:
+		lb.unavailable(w, r, s, d, slog.String("error", rerr.err.Error()))
+		return
+	case rerr == nil && r.Context().Err() == nil && !errors.Is(err, context.Canceled):
 		lb.observe(s, d.member, false, "passive: "+err.Error())
 	}
 	if s.headers {
@@ -109,12 +119,12 @@ func (lb *LB) errorHandler(w http.ResponseWriter, r *http.Request, err error) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusBadGateway)
 	_, _ = w.Write([]byte("502 Bad Gateway: member " + d.name + " failed\n"))
-	lb.metrics.responded(d, http.StatusBadGateway)
+	lb.account(d, http.StatusBadGateway)
 	lb.logRequest(r, s, d, http.StatusBadGateway, slog.String("error", err.Error()))
 }
 
 // unavailable answers the LB's own 503s (no-member, rejected, member-down).
-func (lb *LB) unavailable(w http.ResponseWriter, r *http.Request, s *snapshot, d *decision) {
+func (lb *LB) unavailable(w http.ResponseWriter, r *http.Request, s *snapshot, d *decision, extra ...slog.Attr) {
 	if s.headers {
 		writeDecision(w.Header(), s, d, time.Since(d.start))
 	}
@@ -122,6 +132,16 @@ func (lb *LB) unavailable(w http.ResponseWriter, r *http.Request, s *snapshot, d
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusServiceUnavailable)
 	_, _ = w.Write([]byte("503 Service Unavailable: " + d.reason + "\n"))
-	lb.metrics.responded(d, http.StatusServiceUnavailable)
-	lb.logRequest(r, s, d, http.StatusServiceUnavailable)
+	lb.account(d, http.StatusServiceUnavailable)
+	lb.logRequest(r, s, d, http.StatusServiceUnavailable, extra...)
+}
+
+// account counts a finished request under its final decision: a redispatch
+// may have changed the member and reason since the request arrived.
+func (lb *LB) account(d *decision, code int) {
+	lb.metrics.decided(d)
+	if d.member != nil {
+		d.member.requests.Add(1)
+	}
+	lb.metrics.responded(d, code)
 }

@@ -8,7 +8,10 @@ cd "$(dirname "$0")/.."
 labels="${1:-}"
 export STICKYLAB_RUNTIME="${STICKYLAB_RUNTIME:-auto}"
 export TESTCONTAINERS_RYUK_DISABLED="${TESTCONTAINERS_RYUK_DISABLED:-true}"
-mkdir -p artifacts
+# Per-spec HAR and Markdown reports; a fresh folder each run.
+export STICKYLAB_ARTIFACTS="${STICKYLAB_ARTIFACTS:-$PWD/artifacts/scenarios}"
+rm -rf "$STICKYLAB_ARTIFACTS"
+mkdir -p artifacts "$STICKYLAB_ARTIFACTS"
 if ! ls scenarios/*_test.go >/dev/null 2>&1; then
   echo "scenarios: no scenarios yet"
   exit 0

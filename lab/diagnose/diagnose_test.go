@@ -199,3 +199,23 @@ func BenchmarkSummaryAndDiagnosis10k(b *testing.B) {
 		_ = diagnose.Diagnose(res, diagnose.WithModel(model))
 	}
 }
+
+func TestFailoverByEdgeRefusalAfterTheDatacenterWentAway(t *testing.T) {
+	east, west := "dc-east/dc-east-1", "dc-west/dc-west-1"
+	var runs []replay.Run
+	// Run 0 was pinned to dc-east when it died: the edge itself answered 503.
+	runs = append(runs, replaytest.Run(0, replay.HTTPError, "account",
+		replaytest.Hop("login-page", "GET", "/login", 200, east),
+		replaytest.Hop("sign-in", "POST", "/login", 302, east),
+		replaytest.Hop("account", "GET", "/account", 503, "", replay.HeaderEdge, "dc=dc-east; reason=member-down")))
+	for i := 1; i < 20; i++ {
+		runs = append(runs, replaytest.Run(i, "", "",
+			replaytest.Hop("login-page", "GET", "/login", 200, west),
+			replaytest.Hop("sign-in", "POST", "/login", 302, west),
+			replaytest.Hop("account", "GET", "/account", 200, west)))
+	}
+	f := diagnose.Diagnose(&replay.Result{Flow: "login", Runs: runs})
+	if f.Kind != diagnose.Failover || !strings.Contains(f.Text, "dc-east") {
+		t.Fatalf("want a failover finding naming dc-east, got %s: %s", f.Kind, f.Text)
+	}
+}

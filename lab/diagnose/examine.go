@@ -90,6 +90,10 @@ func (e *evidence) classify(run *replay.Run) Kind {
 			}
 		}
 	}
+	if dc, ok := e.refusedAfterLoss(run); ok {
+		e.downFrom[dc]++
+		return Failover
+	}
 	if !run.Crossed {
 		if dc, ok := lbForgotCookie(run); ok {
 			e.lbs[dc]++
@@ -192,7 +196,7 @@ func (e *evidence) text(f Finding, flow string) string {
 	case SessionLost:
 		body = e.crossedSentence(f) + " Every one of them lost its session (session-missing): the anti-forgery token now decrypts everywhere, but sessions live in one server's memory. Enable persistence at the edge, or move sessions to a shared store."
 	case Failover:
-		body = fmt.Sprintf("%s moved to another datacenter mid-flow because %s stopped serving (edge reason failover or temporary, or no request served there afterwards); the datacenter they landed in cannot read their anti-forgery token or session. Expected while a datacenter is down; to make it invisible to users, share the machine key and session store across datacenters.",
+		body = fmt.Sprintf("%s lost their login mid-flow because %s stopped serving (edge reason failover or temporary, a 502/503 from the edge itself, or no request served there afterwards): moved to another datacenter, which cannot read their anti-forgery token or session, or refused by the edge. Expected while a datacenter is down; to make it invisible to users, share the machine key and session store across datacenters.",
 			e.ofFailed(f.Explained), names(e.downFrom))
 	case InstanceRestart:
 		body = fmt.Sprintf("%s lost their session (session-missing) on the instance that created it, without changing datacenter (%s): the instance forgot its in-memory sessions — a restart or a flush. Keep sessions in a shared store, or drain instances before restarting them.",
@@ -275,4 +279,25 @@ func names(m map[string]int) string {
 		return strings.Compare(a, b)
 	})
 	return strings.Join(keys, " and ")
+}
+
+// refusedAfterLoss recognises a run whose last answer came from the edge
+// itself — a 502, 503 or 504 that no app served — after earlier requests
+// had been served by a datacenter that then went away (or that the edge
+// names as down): the user was pinned to a datacenter that died.
+func (e *evidence) refusedAfterLoss(run *replay.Run) (string, bool) {
+	if len(run.Hops) < 2 {
+		return "", false
+	}
+	last := run.Hops[len(run.Hops)-1]
+	if last.ResponseHeader.Get(replay.HeaderServedBy) != "" ||
+		(last.Status != 502 && last.Status != 503 && last.Status != 504) {
+		return "", false
+	}
+	for _, dc := range run.Datacenters {
+		if e.gone[dc] || (last.EdgeReason == "member-down" && last.EdgeDatacenter == dc) {
+			return dc, true
+		}
+	}
+	return "", false
 }

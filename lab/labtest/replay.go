@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync/atomic"
+	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -45,7 +45,19 @@ func Statuses(res *replay.Result) []int {
 	return out
 }
 
-var artifactSeq atomic.Int64
+var (
+	artifactMu  sync.Mutex
+	artifactSeq = map[string]int{} // spec -> replays recorded so far
+)
+
+// artifactBase names a spec's k-th replay: <spec-slug>-<k>.
+func artifactBase(dir string) string {
+	spec := slug(CurrentSpecReport().FullText())
+	artifactMu.Lock()
+	defer artifactMu.Unlock()
+	artifactSeq[spec]++
+	return filepath.Join(dir, fmt.Sprintf("%s-%d", spec, artifactSeq[spec]))
+}
 
 // record attaches the summary to the spec's report and writes the HAR and
 // Markdown reports next to the JUnit report.
@@ -57,7 +69,7 @@ func record(l *lab.Lab, flow replay.Flow, res *replay.Result) {
 
 	dir := ArtifactsDir()
 	Expect(os.MkdirAll(dir, 0o755)).To(Succeed())
-	base := filepath.Join(dir, fmt.Sprintf("%s-%d", slug(CurrentSpecReport().FullText()), artifactSeq.Add(1)))
+	base := artifactBase(dir)
 	write(base+".har", func(f *os.File) error { return report.WriteHAR(f, res) })
 	write(base+".md", func(f *os.File) error { return report.WriteMarkdown(f, res, finding, &model) })
 }
