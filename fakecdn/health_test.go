@@ -2,6 +2,8 @@ package fakecdn
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 )
@@ -46,13 +48,21 @@ func TestHealthFallAndRise(t *testing.T) {
 	}
 }
 
+// A member that accepts the connection and drops it after reading the
+// request may have acted on it: no redispatch, a 502, and passive checks
+// count toward fall. (A refused connection is redispatched: redispatch_test.go.)
 func TestPassiveFailureMarksUnhealthy(t *testing.T) {
-	a, b := newBackend(t, "dc-east-1"), newBackend(t, "dc-east-2")
+	drop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			_ = c.Close()
+		}
+	}))
+	t.Cleanup(drop.Close)
+	a, b := &backend{name: "dc-east-1", srv: drop}, newBackend(t, "dc-east-2")
 	cfg := dcConfig(a, b)
 	cfg.Health = fastHealth()
 	cfg.Health.Interval = Duration(time.Hour) // only passive checks
 	lb := newTestLB(t, cfg)
-	a.srv.Close() // connection refused from now on
 	bad := 0
 	for range 6 {
 		r := do(t, lb, nil)
