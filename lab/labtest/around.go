@@ -1,6 +1,7 @@
 package labtest
 
 import (
+	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -15,19 +16,22 @@ import (
 // began, those in flight while it happened, and those that started after it
 // had taken effect.
 type Phases struct {
+	All                       *replay.Result // every run, for the diagnosis
 	Before, Straddling, After *replay.Result
 	FaultStart, FaultEnd      time.Time
 }
 
-// ReplayAround replays n runs of flow with many users in flight and, once a
-// third of the runs have signed in, runs fault in the middle of the traffic.
-// The fault fires right after a wave of sign-ins, so that many runs are
-// caught between their login POST and the next request.
-func ReplayAround(ctx SpecContext, l *lab.Lab, flow replay.Flow, n int, fault func(), opts ...replay.Option) Phases {
+// ReplayAround replays n runs of flow with MidFlowConcurrency users in
+// flight and runs fault in the middle of the traffic, right after the
+// afterSignIns-th login POST has been answered: the runs of that wave are
+// then caught between their login POST and their next request.
+// AfterFirstWave puts every run of the first wave there.
+func ReplayAround(ctx SpecContext, l *lab.Lab, flow replay.Flow, n, afterSignIns int, fault func(), opts ...replay.Option) Phases {
 	GinkgoHelper()
+	Expect(afterSignIns).To(BeNumerically("<", n), "the fault must come before the last sign-in")
 	trigger := make(chan struct{})
 	var signedIn atomic.Int64
-	threshold := int64(n / 3)
+	threshold := int64(afterSignIns)
 	opts = append(opts, replay.WithStepDone(func(_ int, step string) {
 		if step == SignInStep && signedIn.Add(1) == threshold {
 			close(trigger)
@@ -52,11 +56,12 @@ func ReplayAround(ctx SpecContext, l *lab.Lab, flow replay.Flow, n int, fault fu
 		fault()
 		p.FaultEnd = time.Now()
 	case o := <-done:
-		Fail("the replay ended before a third of its runs signed in: " + errText(o.err))
+		Fail(fmt.Sprintf("the replay ended before %d of its runs signed in: %s", afterSignIns, errText(o.err)))
 	}
 	o := <-done
 	Expect(o.err).NotTo(HaveOccurred(), "replay around a fault")
 	record(l, flow, o.res)
+	p.All = o.res
 	p.Before, p.Straddling, p.After = split(o.res, p.FaultStart, p.FaultEnd)
 	GinkgoWriter.Printf("around the fault: %d runs before, %d in flight, %d after\n",
 		len(p.Before.Runs), len(p.Straddling.Runs), len(p.After.Runs))
@@ -65,6 +70,11 @@ func ReplayAround(ctx SpecContext, l *lab.Lab, flow replay.Flow, n int, fault fu
 
 // SignInStep is the login POST of the shipped flows.
 const SignInStep = "sign-in"
+
+// AfterFirstWave fires a fault once the first MidFlowConcurrency runs — which
+// start together and so move in step — have all had their login POST
+// answered: every one of them is then between sign-in and its next request.
+const AfterFirstWave = MidFlowConcurrency
 
 func split(res *replay.Result, start, end time.Time) (before, straddling, after *replay.Result) {
 	part := func() *replay.Result {

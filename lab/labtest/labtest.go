@@ -29,7 +29,7 @@ const (
 	// the middle of many of them.
 	MidFlowConcurrency = 32
 	// MidFlowLatency slows each datacenter so that runs are caught mid-flow.
-	MidFlowLatency = 150 * time.Millisecond
+	MidFlowLatency = 100 * time.Millisecond
 	// RequestTimeout bounds one request; a datacenter going away must not
 	// hang a run.
 	RequestTimeout = 10 * time.Second

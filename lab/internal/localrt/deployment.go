@@ -58,6 +58,9 @@ func (dep *deployment) Stop(_ context.Context, name string) error {
 	if err != nil {
 		return err
 	}
+	if l, ok := dep.links[name]; ok {
+		l.Cut(cutStopped)
+	}
 	return n.Stop()
 }
 
@@ -67,8 +70,20 @@ func (dep *deployment) Start(_ context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	return n.Start()
+	if err := n.Start(); err != nil {
+		return err
+	}
+	if l, ok := dep.links[name]; ok {
+		return l.Restore(cutStopped)
+	}
+	return nil
 }
+
+// Why a link is cut: a partition, or its LB stopped.
+const (
+	cutPartition = "partition"
+	cutStopped   = "stopped"
+)
 
 // Disconnect cuts a datacenter LB off the wan: the edge's link to it is cut.
 // That is the only partition the local runtime can make.
@@ -77,7 +92,7 @@ func (dep *deployment) Disconnect(_ context.Context, name, network string) error
 	if err != nil {
 		return fmt.Errorf("disconnect %s from %s: %w", name, network, err)
 	}
-	l.Cut()
+	l.Cut(cutPartition)
 	return nil
 }
 
@@ -87,7 +102,7 @@ func (dep *deployment) Connect(_ context.Context, name, network string) error {
 	if err != nil {
 		return fmt.Errorf("connect %s to %s: %w", name, network, err)
 	}
-	return l.Restore()
+	return l.Restore(cutPartition)
 }
 
 func (dep *deployment) link(name, network string) (*link, error) {

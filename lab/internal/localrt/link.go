@@ -12,21 +12,25 @@ import (
 // link is a cuttable TCP forwarder: the edge reaches a datacenter LB through
 // one, so that a partition can be simulated in-process. Cut closes its
 // listener and every connection through it (the edge sees connection refused
-// and reset connections); Restore listens again on the same address.
+// and reset connections); Restore listens again on the same address once
+// every reason for the cut is lifted. A stopped LB cuts its link too, so the
+// edge sees what it sees from a stopped container: connection refused, not a
+// connection accepted and then dropped.
 type link struct {
 	addr   string // 127.0.0.1:port, fixed for the link's life
 	target func() string
 
-	op     sync.Mutex   // serialises Cut, Restore and Close
-	mu     sync.Mutex   // guards ln, conns and closed
-	ln     net.Listener // nil while cut
+	op     sync.Mutex      // serialises Cut, Restore and Close
+	mu     sync.Mutex      // guards ln, conns and closed
+	ln     net.Listener    // nil while cut
+	cuts   map[string]bool // why it is cut: "partition", "stopped"; guarded by op
 	conns  map[net.Conn]struct{}
 	closed bool
 	wg     sync.WaitGroup
 }
 
 func newLink(ln net.Listener, target func() string) *link {
-	l := &link{addr: ln.Addr().String(), target: target, conns: map[net.Conn]struct{}{}}
+	l := &link{addr: ln.Addr().String(), target: target, conns: map[net.Conn]struct{}{}, cuts: map[string]bool{}}
 	l.serve(ln)
 	return l
 }
@@ -94,10 +98,11 @@ func (l *link) untrack(c net.Conn) {
 	c.Close()
 }
 
-// Cut closes the listener and every connection; it is idempotent.
-func (l *link) Cut() {
+// Cut closes the listener and every connection, for reason; it is idempotent.
+func (l *link) Cut(reason string) {
 	l.op.Lock()
 	defer l.op.Unlock()
+	l.cuts[reason] = true
 	l.cut()
 }
 
@@ -118,10 +123,15 @@ func (l *link) cut() {
 	}
 }
 
-// Restore listens on the link's address again; it is idempotent.
-func (l *link) Restore() error {
+// Restore lifts reason and, when no other reason holds the link cut,
+// listens on its address again; it is idempotent.
+func (l *link) Restore(reason string) error {
 	l.op.Lock()
 	defer l.op.Unlock()
+	delete(l.cuts, reason)
+	if len(l.cuts) > 0 {
+		return nil
+	}
 	l.mu.Lock()
 	up, closed := l.ln != nil, l.closed
 	l.mu.Unlock()

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 )
 
@@ -52,7 +54,7 @@ func TestALinkForwardsIsCutAndRestoredOnTheSameAddress(t *testing.T) {
 		t.Fatalf("through the link: %q, %v", got, err)
 	}
 
-	l.Cut()
+	l.Cut(cutPartition)
 	if _, err := roundTrip(c); err == nil {
 		t.Fatal("an open connection must be cut with the link")
 	}
@@ -60,12 +62,12 @@ func TestALinkForwardsIsCutAndRestoredOnTheSameAddress(t *testing.T) {
 		c2.Close()
 		t.Fatal("a cut link must refuse connections")
 	}
-	l.Cut() // idempotent
+	l.Cut(cutPartition) // idempotent
 
-	if err := l.Restore(); err != nil {
+	if err := l.Restore(cutPartition); err != nil {
 		t.Fatal(err)
 	}
-	if err := l.Restore(); err != nil {
+	if err := l.Restore(cutPartition); err != nil {
 		t.Fatalf("restore twice: %v", err)
 	}
 	c3, err := net.Dial("tcp", l.addr)
@@ -94,7 +96,36 @@ func TestALinkToADownTargetClosesTheClient(t *testing.T) {
 		t.Fatal("want the connection closed when the target is down")
 	}
 	l.Close()
-	if err := l.Restore(); err == nil {
+	if err := l.Restore(cutPartition); err == nil {
 		t.Fatal("a closed link cannot be restored")
 	}
+}
+
+func TestALinkStaysCutUntilEveryReasonIsLifted(t *testing.T) {
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer target.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := newLink(ln, func() string { return target.Listener.Addr().String() })
+	defer l.Close()
+
+	l.Cut(cutPartition)
+	l.Cut(cutStopped)
+	if err := l.Restore(cutStopped); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := net.Dial("tcp", l.addr); err == nil {
+		c.Close()
+		t.Fatal("a partitioned link must stay cut when its LB starts again")
+	}
+	if err := l.Restore(cutPartition); err != nil {
+		t.Fatal(err)
+	}
+	c, err := net.Dial("tcp", l.addr)
+	if err != nil {
+		t.Fatalf("with every reason lifted the link must accept again: %v", err)
+	}
+	c.Close()
 }
