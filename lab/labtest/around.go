@@ -60,7 +60,7 @@ func ReplayAround(ctx SpecContext, l *lab.Lab, flow replay.Flow, n, afterSignIns
 	}
 	o := <-done
 	Expect(o.err).NotTo(HaveOccurred(), "replay around a fault")
-	record(l, flow, o.res)
+	record(o.res, nil) // pre-fault and post-fault runs mixed: no single model
 	p.All = o.res
 	p.Before, p.Straddling, p.After = split(o.res, p.FaultStart, p.FaultEnd)
 	GinkgoWriter.Printf("around the fault: %d runs before, %d in flight, %d after\n",

@@ -25,13 +25,15 @@ func Replay(ctx SpecContext, l *lab.Lab, flow replay.Flow, n int, opts ...replay
 	GinkgoHelper()
 	res, err := l.Replay(ctx, flow, n, Concurrency, opts...)
 	Expect(err).NotTo(HaveOccurred(), "replay %s ×%d", flow.Name, n)
-	record(l, flow, res)
+	model := Expected(l, flow)
+	record(res, &model)
 	return res
 }
 
-// Expected is the model's failure rate for flow through the lab's topology.
+// Expected is the model's failure rate for flow through the topology as it
+// runs now (faults and policy changes included).
 func Expected(l *lab.Lab, flow replay.Flow) stats.Model {
-	return stats.Expected(l.Topology(), flow.Requests())
+	return stats.Expected(l.Current(), flow.Requests())
 }
 
 // Statuses lists every HTTP status the runs received.
@@ -59,19 +61,23 @@ func artifactBase(dir string) string {
 	return filepath.Join(dir, fmt.Sprintf("%s-%d", spec, artifactSeq[spec]))
 }
 
-// record attaches the summary to the spec's report and writes the HAR and
-// Markdown reports next to the JUnit report.
-func record(l *lab.Lab, flow replay.Flow, res *replay.Result) {
+// record attaches the diagnosis to the spec's report and writes the HAR and
+// Markdown reports into ArtifactsDir. model may be nil: a replay across a
+// fault has no single model.
+func record(res *replay.Result, model *stats.Model) {
 	GinkgoHelper()
-	model := stats.Expected(l.Topology(), flow.Requests())
-	finding := diagnose.Diagnose(res, diagnose.WithModel(model))
-	AddReportEntry("replay "+flow.Name, finding.Text)
+	var opts []diagnose.Option
+	if model != nil {
+		opts = append(opts, diagnose.WithModel(*model))
+	}
+	finding := diagnose.Diagnose(res, opts...)
+	AddReportEntry("replay "+res.Flow, finding.Text)
 
 	dir := ArtifactsDir()
 	Expect(os.MkdirAll(dir, 0o755)).To(Succeed())
 	base := artifactBase(dir)
 	write(base+".har", func(f *os.File) error { return report.WriteHAR(f, res) })
-	write(base+".md", func(f *os.File) error { return report.WriteMarkdown(f, res, finding, &model) })
+	write(base+".md", func(f *os.File) error { return report.WriteMarkdown(f, res, finding, model) })
 }
 
 func write(path string, fn func(*os.File) error) {
