@@ -93,7 +93,10 @@ func (l *Lab) Down(ctx context.Context) error {
 	if l.down {
 		return nil
 	}
-	l.down = true
+	// An interrupted test or a Ctrl-C cancels ctx exactly when cleanup must
+	// run: finish anyway, within a bound of its own.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), downTimeout)
+	defer cancel()
 	var errs []error
 	if l.dep != nil {
 		errs = append(errs, l.dep.Down(ctx))
@@ -104,6 +107,7 @@ func (l *Lab) Down(ctx context.Context) error {
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("lab down %s: %w", l.plan.RunID, err)
 	}
+	l.down = true
 	l.logf("lab %s down", l.plan.RunID)
 	return nil
 }

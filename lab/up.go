@@ -13,8 +13,8 @@ import (
 	"github.com/stickylab/stickylab/lab/topology"
 )
 
-// downTimeout bounds the teardown a failed Up does, when its own ctx may be
-// the reason it failed.
+// downTimeout bounds a teardown — Down, or the one a failed Up does — which
+// runs to the end even when its caller's ctx is cancelled.
 const downTimeout = time.Minute
 
 // Up applies t's defaults, validates it (nothing is started when that
