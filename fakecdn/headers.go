@@ -17,23 +17,54 @@ const (
 	headerXForwardedFor = "X-Forwarded-For"
 )
 
+// Canonical forms of the header names the hot path writes directly into
+// header maps (http.Header.Set would canonicalise them on every call).
+var (
+	keyEdge           = http.CanonicalHeaderKey(HeaderEdge)
+	keyLB             = http.CanonicalHeaderKey(HeaderLB)
+	keyServerTiming   = http.CanonicalHeaderKey(HeaderServerTiming)
+	keyTrueClientIP   = http.CanonicalHeaderKey(HeaderTrueClientIP)
+	keyXForwardedFor  = http.CanonicalHeaderKey(headerXForwardedFor)
+	keyXForwardedProt = http.CanonicalHeaderKey("X-Forwarded-Proto")
+	keyXForwardedHost = http.CanonicalHeaderKey("X-Forwarded-Host")
+)
+
 // writeDecision sets the tier's decision header and appends its Server-Timing
 // entry after the upstream's: edge "dc=<m>; reason=<r>" + edge;dur=..;desc="<m>",
 // dc "lb=<lb>; member=<m>; reason=<r>" + lb;dur=..;desc="<m>".
+// Both values are built in one buffer and share one string and one slice
+// (each header gets a capacity-1 window, so a later Add cannot clobber the other).
 func writeDecision(h http.Header, s *snapshot, d *decision, dur time.Duration) {
-	ms := strconv.FormatFloat(float64(dur.Microseconds())/1000, 'f', 2, 64)
-	var timing string
+	var scratch [256]byte
+	b := scratch[:0]
+	key, tier := keyLB, "lb"
 	if s.cfg.Role == "edge" {
-		h.Set(HeaderEdge, "dc="+d.name+"; reason="+d.reason)
-		timing = "edge;dur=" + ms + `;desc="` + d.name + `"`
+		key, tier = keyEdge, "edge"
+		b = append(b, "dc="...)
 	} else {
-		h.Set(HeaderLB, "lb="+s.cfg.Name+"; member="+d.name+"; reason="+d.reason)
-		timing = "lb;dur=" + ms + `;desc="` + d.name + `"`
+		b = append(b, "lb="...)
+		b = append(b, s.cfg.Name...)
+		b = append(b, "; member="...)
 	}
-	if prev := h.Values(HeaderServerTiming); len(prev) > 0 {
-		timing = strings.Join(prev, ", ") + ", " + timing
+	b = append(b, d.name...)
+	b = append(b, "; reason="...)
+	b = append(b, d.reason...)
+	n := len(b)
+	for _, v := range h[keyServerTiming] {
+		b = append(b, v...)
+		b = append(b, ", "...)
 	}
-	h.Set(HeaderServerTiming, timing)
+	b = append(b, tier...)
+	b = append(b, ";dur="...)
+	b = strconv.AppendFloat(b, float64(dur.Microseconds())/1000, 'f', 2, 64)
+	b = append(b, `;desc="`...)
+	b = append(b, d.name...)
+	b = append(b, '"')
+	all := string(b)
+	vals := make([]string, 2)
+	vals[0], vals[1] = all[:n], all[n:]
+	h[key] = vals[0:1:1]
+	h[keyServerTiming] = vals[1:2:2]
 }
 
 // setForwarded appends the peer to X-Forwarded-For, keeps an https scheme
@@ -42,23 +73,28 @@ func writeDecision(h http.Header, s *snapshot, d *decision, dur time.Duration) {
 func setForwarded(pr *httputil.ProxyRequest, role string) {
 	in, out := pr.In, pr.Out
 	peer := peerIP(in)
+	vals := make([]string, 0, 4) // one backing array for the four headers
+	set := func(key, v string) {
+		vals = append(vals, v)
+		out.Header[key] = vals[len(vals)-1 : len(vals) : len(vals)]
+	}
 	if prior := in.Header.Values(headerXForwardedFor); len(prior) > 0 {
-		out.Header.Set(headerXForwardedFor, strings.Join(prior, ", ")+", "+peer)
+		set(keyXForwardedFor, strings.Join(prior, ", ")+", "+peer)
 	} else {
-		out.Header.Set(headerXForwardedFor, peer)
+		set(keyXForwardedFor, peer)
 	}
 	proto := "http"
 	if clientHTTPS(in) {
 		proto = "https"
 	}
-	out.Header.Set("X-Forwarded-Proto", proto)
+	set(keyXForwardedProt, proto)
 	if host := in.Header.Get("X-Forwarded-Host"); host != "" {
-		out.Header.Set("X-Forwarded-Host", host)
+		set(keyXForwardedHost, host)
 	} else {
-		out.Header.Set("X-Forwarded-Host", in.Host)
+		set(keyXForwardedHost, in.Host)
 	}
 	if role == "dc" && in.Header.Get(HeaderTrueClientIP) != "" {
 		return // set by the edge; keep it
 	}
-	out.Header.Set(HeaderTrueClientIP, peer)
+	set(keyTrueClientIP, peer)
 }

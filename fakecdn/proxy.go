@@ -21,18 +21,34 @@ func (lb *LB) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		buf := make([]*member, 0, len(lb.pool.members))
 		bufp = &buf
 	}
-	d := s.decide(r, (*bufp)[:0])
+	dc := &decisionContext{Context: r.Context(), d: s.decide(r, (*bufp)[:0])}
 	lb.buf.Put(bufp)
+	d := &dc.d
 	d.start = start
 	if d.member == nil {
-		lb.unavailable(w, r, s, &d)
+		lb.unavailable(w, r, s, d)
 		return
 	}
 	if delay := d.member.getDelay(); delay > 0 && !sleep(r.Context(), delay) {
-		lb.metrics.decided(&d)
+		lb.metrics.decided(d)
 		return // the client gave up while the member's latency was simulated
 	}
-	lb.proxy.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), decisionKey{}, &d)))
+	lb.proxy.ServeHTTP(w, r.WithContext(dc))
+}
+
+// decisionContext is the request's context carrying its decision under
+// decisionKey: one allocation where context.WithValue and a separately
+// allocated decision took two. Everything else is the parent's.
+type decisionContext struct {
+	context.Context
+	d decision
+}
+
+func (c *decisionContext) Value(key any) any {
+	if _, ok := key.(decisionKey); ok {
+		return &c.d
+	}
+	return c.Context.Value(key)
 }
 
 func sleep(ctx context.Context, d time.Duration) bool {
