@@ -165,14 +165,7 @@ func ptr[T any](v T) *T { return &v }
 // "members[1].weight: must be > 0". Call it on a configuration with defaults.
 func (c Config) Validate() error {
 	var errs ConfigError
-	add := func(field, format string, args ...any) {
-		errs = append(errs, &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)})
-	}
-	oneOf := func(field, v string, set []string) {
-		if !slices.Contains(set, v) {
-			add(field, "%q is not one of %s", v, strings.Join(set, ", "))
-		}
-	}
+	add, oneOf := errs.add, errs.oneOf
 	oneOf("role", c.Role, Roles)
 	if c.Name == "" {
 		add("name", "must not be empty")
@@ -222,17 +215,22 @@ func (c Config) Validate() error {
 	return errs
 }
 
+// add records a problem with field.
+func (e *ConfigError) add(field, format string, args ...any) {
+	*e = append(*e, &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+// oneOf records a problem when v is not in set.
+func (e *ConfigError) oneOf(field, v string, set []string) {
+	if !slices.Contains(set, v) {
+		e.add(field, "%q is not one of %s", v, strings.Join(set, ", "))
+	}
+}
+
 // validatePolicy checks the fields PATCH /config may change.
 func (c Config) validatePolicy() ConfigError {
 	var errs ConfigError
-	add := func(field, format string, args ...any) {
-		errs = append(errs, &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)})
-	}
-	oneOf := func(field, v string, set []string) {
-		if !slices.Contains(set, v) {
-			add(field, "%q is not one of %s", v, strings.Join(set, ", "))
-		}
-	}
+	add, oneOf := errs.add, errs.oneOf
 	oneOf("selection", c.Selection, Selections)
 	oneOf("persistence", c.Persistence, Persistences)
 	oneOf("undecodable", c.Undecodable, Undecodables)

@@ -214,20 +214,7 @@ func stamp(t time.Time) string {
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // pairs lists headers in a stable order, one pair per value (each Set-Cookie apart).
-func pairs(h http.Header) []HARNV {
-	out := []HARNV{}
-	keys := make([]string, 0, len(h))
-	for k := range h {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		for _, v := range h[k] {
-			out = append(out, HARNV{Name: k, Value: v})
-		}
-	}
-	return out
-}
+func pairs(h http.Header) []HARNV { return sortedPairs(h) }
 
 func query(raw string) []HARNV {
 	out := []HARNV{}
@@ -238,16 +225,19 @@ func query(raw string) []HARNV {
 	return append(out, formPairs(u.Query())...)
 }
 
-func formPairs(v url.Values) []HARNV {
+func formPairs(v url.Values) []HARNV { return sortedPairs(v) }
+
+// sortedPairs flattens headers or form values by name, one pair per value.
+func sortedPairs(m map[string][]string) []HARNV {
 	out := []HARNV{}
-	keys := make([]string, 0, len(v))
-	for k := range v {
+	keys := make([]string, 0, len(m))
+	for k := range m {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		for _, x := range v[k] {
-			out = append(out, HARNV{Name: k, Value: x})
+		for _, v := range m[k] {
+			out = append(out, HARNV{Name: k, Value: v})
 		}
 	}
 	return out
