@@ -137,7 +137,9 @@ func buildTestImage(t *testing.T, cli *client.Client, id string) string {
 	t.Helper()
 	tag := "stickylab-cleantest:" + id
 	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(writeContext(pw, []byte("FROM scratch\nCOPY x /x\n"), "x", strings.NewReader("x"), 1)) }()
+	go func() {
+		pw.CloseWithError(writeContext(pw, []byte("FROM scratch\nCOPY x /x\n"), "x", strings.NewReader("x"), 1))
+	}()
 	defer pr.Close()
 	res, err := cli.ImageBuild(t.Context(), pr, client.ImageBuildOptions{Tags: []string{tag}, Dockerfile: "Dockerfile",
 		Remove: true, ForceRemove: true, Labels: map[string]string{LabelImage: "true", testLabel: id}, Version: build.BuilderV1})
