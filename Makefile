@@ -8,7 +8,7 @@ BIN := bin
 LABELS ?=
 export TESTCONTAINERS_RYUK_DISABLED ?= true
 
-.PHONY: help build test unit scenarios bench bench-lb bench-up bench-replay lint clean browser-deps leaks
+.PHONY: help build test unit scenarios bench bench-lb bench-up bench-replay lint clean clean-all browser-deps leaks
 
 ## help: list the targets
 help:
@@ -59,7 +59,12 @@ lint:
 leaks:
 	@scripts/leaks.sh
 
-## clean: remove bin/, artifacts/ and every stickylab container and network
+## clean: remove bin/, artifacts/ and the containers and networks of stickylab runs whose owner process is gone (live labs stay)
 clean:
 	rm -rf $(BIN) artifacts
-	@scripts/clean-docker.sh
+	@GO=$(GO) scripts/clean-docker.sh
+
+## clean-all: clean, and also remove live labs (another terminal's, a parallel test's) and stickylab's images
+clean-all:
+	rm -rf $(BIN) artifacts
+	@GO=$(GO) scripts/clean-docker.sh --all
