@@ -68,7 +68,7 @@ func writeCleaned(w io.Writer, r lab.Cleaned, all bool) {
 	fmt.Fprintf(w, "clean: removed %s, %s and %s %s\n", count(r.Containers, "container"), count(r.Networks, "network"),
 		count(r.Images, "image"), whose)
 	if len(r.Kept) > 0 {
-		fmt.Fprintf(w, "clean: kept %s of live processes (%s); `stickylab clean --all` removes them too\n",
+		fmt.Fprintf(w, "clean: kept %s whose owner is alive or on another host (%s); `stickylab clean --all` removes them too\n",
 			count(len(r.Kept), "lab"), strings.Join(r.Kept, ", "))
 	}
 }

@@ -30,7 +30,7 @@ func TestCleanCallsTheRightRemoverAndCounts(t *testing.T) {
 		remover     string
 	}{
 		{nil, []string{"removed 3 containers, 1 network and 0 images of runs whose owner process is gone",
-			"kept 2 labs of live processes (a1, b2); `stickylab clean --all` removes them too"}, "dead"},
+			"kept 2 labs whose owner is alive or on another host (a1, b2); `stickylab clean --all` removes them too"}, "dead"},
 		{[]string{"--all"}, []string{"removed 7 containers, 3 networks and 1 image of every run, live or not"}, "all"},
 	} {
 		called = nil

@@ -177,3 +177,26 @@ func TestInterruptedDemoReportsTheActsPlayed(t *testing.T) {
 		}
 	}
 }
+
+// For people, an interrupted run says first that its figures are partial.
+func TestInterruptedRunSaysPartialToPeople(t *testing.T) {
+	ctx, interrupt := context.WithCancel(t.Context())
+	defer interrupt()
+	var out, errb syncBuffer
+	s := Streams{In: strings.NewReader(""), Out: &out, Err: &errb, Env: testEnv(t),
+		progress: func(done, _ int) {
+			if done == 20 {
+				interrupt()
+			}
+		}}
+	code := Execute(ctx, []string{"run", "-f", incident, "-n", "100000", "-c", "2", "--runtime", "local"}, s)
+	if code != ExitInterrupted {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", code, ExitInterrupted, errb.String())
+	}
+	stdout := out.String()
+	partial := strings.Index(stdout, "partial: interrupted (context canceled) after ")
+	table := strings.Index(stdout, "failure rate")
+	if partial < 0 || table < partial || !strings.Contains(stdout, "of 100000 runs; the figures below cover those") {
+		t.Errorf("stdout should say partial before the result table:\n%s", stdout)
+	}
+}
