@@ -73,8 +73,9 @@ func (r *Replayer) Probe(ctx context.Context) error {
 
 // Replay runs flow n times with concurrency workers. Runs that never started
 // (ctx ended first) are not in the result; a run the ctx cut counts as
-// timeout. When ctx ends early the partial result comes with an error
-// wrapping ctx.Err().
+// timeout and is marked Interrupted. When ctx ends early the partial result
+// (Partial, Planned, Interrupted; Completed leaves out the runs it cut)
+// comes with an error wrapping ctx.Err().
 func (r *Replayer) Replay(ctx context.Context, flow Flow, n, concurrency int) (*Result, error) {
 	if n <= 0 {
 		return nil, fmt.Errorf("replay: runs must be > 0, got %d", n)
