@@ -81,6 +81,10 @@ func (g *Guard) Names() []string {
 	return slices.Clone(g.names)
 }
 
+// Loopback guards next with the zero Guard: Host must be a loopback address
+// or localhost. The endpoints `stickylab up` serves itself use it.
+func Loopback(next http.Handler) http.Handler { return (&Guard{}).Handler(next) }
+
 // Handler answers refused requests itself (JSON {"error": "..."}) and hands
 // the others to next.
 func (g *Guard) Handler(next http.Handler) http.Handler {
