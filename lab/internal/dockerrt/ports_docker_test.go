@@ -1,9 +1,14 @@
 package dockerrt
 
 import (
+	"fmt"
 	"net/http"
+	"net/netip"
+	"slices"
 	"testing"
 
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
 
 	"github.com/stickylab/stickylab/lab/internal/plan"
@@ -23,8 +28,7 @@ func TestALabStaysLocal(t *testing.T) {
 	})
 }
 
-// publishedOnLoopbackOnly checks every port any container of the run
-// publishes, as asked for and as Docker bound it.
+// publishedOnLoopbackOnly inspects every container of the run.
 func publishedOnLoopbackOnly(t *testing.T, cli *client.Client, p *plan.Plan) {
 	cs, err := cli.ContainerList(t.Context(), client.ContainerListOptions{All: true, Filters: labelFilter(LabelRun, p.RunID)})
 	if err != nil {
@@ -38,27 +42,64 @@ func publishedOnLoopbackOnly(t *testing.T, cli *client.Client, p *plan.Plan) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ct := res.Container
-		name := ct.Config.Labels[LabelNode]
-		bound := 0
-		for port, bindings := range ct.NetworkSettings.Ports {
-			for _, b := range bindings {
-				bound++
-				if b.HostIP.String() != "127.0.0.1" {
-					t.Errorf("%s: %s is published on %q:%s", name, port, b.HostIP, b.HostPort)
-				}
-			}
-		}
-		for port, bindings := range ct.HostConfig.PortBindings {
-			for _, b := range bindings {
-				if b.HostIP.String() != "127.0.0.1" {
-					t.Errorf("%s: %s is asked to be published on %q", name, port, b.HostIP)
-				}
-			}
-		}
-		if bound == 0 {
+		name := res.Container.Config.Labels[LabelNode]
+		if n := len(res.Container.NetworkSettings.Ports); n == 0 {
 			t.Errorf("%s publishes nothing: its admin port is missing", name)
 		}
+		for _, bad := range offLoopback(res.Container) {
+			t.Errorf("%s: %s", name, bad)
+		}
+	}
+}
+
+// offLoopback lists every port a container publishes, as asked for
+// (HostConfig) or as Docker bound it (NetworkSettings), on anything but
+// 127.0.0.1; an empty host IP is every interface.
+func offLoopback(c container.InspectResponse) []string {
+	var bad []string
+	check := func(how string, ports network.PortMap) {
+		for port, bindings := range ports {
+			for _, b := range bindings {
+				if b.HostIP != netip.MustParseAddr("127.0.0.1") {
+					bad = append(bad, fmt.Sprintf("%s %s on %q port %q", port, how, b.HostIP, b.HostPort))
+				}
+			}
+		}
+	}
+	if c.HostConfig != nil {
+		check("asked for", c.HostConfig.PortBindings)
+	}
+	if c.NetworkSettings != nil {
+		check("published", c.NetworkSettings.Ports)
+	}
+	slices.Sort(bad)
+	return bad
+}
+
+func TestAPortOnAnyOtherAddressIsReported(t *testing.T) {
+	admin, edge := network.MustParsePort("8081/tcp"), network.MustParsePort("8080/tcp")
+	c := container.InspectResponse{
+		HostConfig: &container.HostConfig{PortBindings: network.PortMap{
+			admin: {{HostIP: netip.MustParseAddr("127.0.0.1"), HostPort: "0"}},
+			edge:  {{HostPort: "0"}}, // no address: every interface
+		}},
+		NetworkSettings: &container.NetworkSettings{Ports: network.PortMap{
+			admin: {{HostIP: netip.MustParseAddr("127.0.0.1"), HostPort: "32768"}},
+			edge:  {{HostIP: netip.MustParseAddr("0.0.0.0"), HostPort: "32769"}, {HostIP: netip.MustParseAddr("::"), HostPort: "32769"}},
+		}},
+	}
+	got := offLoopback(c)
+	want := []string{
+		`8080/tcp asked for on "invalid IP" port "0"`,
+		`8080/tcp published on "0.0.0.0" port "32769"`,
+		`8080/tcp published on "::" port "32769"`,
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("reported %q\nwant     %q", got, want)
+	}
+	c.HostConfig.PortBindings, c.NetworkSettings.Ports = nil, nil
+	if got := offLoopback(c); len(got) != 0 {
+		t.Fatalf("nothing published, reported %q", got)
 	}
 }
 
