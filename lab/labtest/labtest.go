@@ -25,11 +25,10 @@ const (
 	Confidence = 0.999
 	// Concurrency is the number of simulated users at once.
 	Concurrency = 8
-	// MidFlowConcurrency keeps enough runs in flight that a fault lands in
-	// the middle of many of them.
-	MidFlowConcurrency = 32
-	// MidFlowLatency slows each datacenter so that runs are caught mid-flow.
-	MidFlowLatency = 100 * time.Millisecond
+	// MidFlow is the size of ReplayAround's Straddling wave: when a fault
+	// hits about half of the held runs, missing every loss has a
+	// probability near 2^-32.
+	MidFlow = 32
 	// RequestTimeout bounds one request; a datacenter going away must not
 	// hang a run.
 	RequestTimeout = 10 * time.Second
