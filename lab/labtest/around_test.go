@@ -41,7 +41,7 @@ var _ = Describe("ReplayAround", func() {
 			case <-ctx.Done():
 			}
 			Expect(l.StopDatacenter(ctx, "dc-east")).To(Succeed())
-		}, replay.WithTimeout(labtest.RequestTimeout))
+		})
 
 		Expect(p.Before.Runs).To(HaveLen(waves.Before))
 		Expect(p.Straddling.Runs).To(HaveLen(waves.Straddling))

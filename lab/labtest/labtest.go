@@ -29,9 +29,6 @@ const (
 	// hits about half of the held runs, missing every loss has a
 	// probability near 2^-32.
 	MidFlow = 32
-	// RequestTimeout bounds one request; a datacenter going away must not
-	// hang a run.
-	RequestTimeout = 10 * time.Second
 	// ScenarioTimeout bounds one spec, Up and Down included.
 	ScenarioTimeout = 3 * time.Minute
 	// PrepareTimeout bounds the one-time image build.
@@ -39,6 +36,11 @@ const (
 	// DownTimeout bounds tearing a lab down.
 	DownTimeout = time.Minute
 )
+
+// AroundAFault is the waves the shipped fault stories replay: a third of
+// Runs before the fault, MidFlow runs held mid-flow while it is applied, a
+// third of Runs after it.
+var AroundAFault = Around{Before: Runs / 3, Straddling: MidFlow, After: Runs / 3}
 
 // Runtime is the runtime the suite runs on: STICKYLAB_RUNTIME, or auto.
 func Runtime() string {
