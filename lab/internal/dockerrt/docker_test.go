@@ -14,6 +14,7 @@ import (
 
 	"github.com/moby/moby/client"
 
+	"github.com/stickylab/stickylab/internal/testenv"
 	"github.com/stickylab/stickylab/lab/internal/pki"
 	"github.com/stickylab/stickylab/lab/internal/plan"
 	"github.com/stickylab/stickylab/lab/topology"
@@ -23,12 +24,12 @@ import (
 // binaries and builds the images.
 const upTimeout = 3 * time.Minute
 
-// requireDocker skips, visibly, when no engine answers, and returns the
-// client the checks use.
+// requireDocker skips, visibly, when no engine answers (fails under
+// STICKYLAB_REQUIRE_DOCKER=1), and returns the client the checks use.
 func requireDocker(t *testing.T) *client.Client {
 	t.Helper()
 	if err := Available(t.Context()); err != nil {
-		t.Skip("no Docker engine: " + err.Error())
+		testenv.Skip(t, testenv.RequireDocker, "no Docker engine: %v", err)
 	}
 	cli, err := dockerClient(t.Context())
 	if err != nil {
