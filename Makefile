@@ -24,9 +24,9 @@ build:
 ## test: everything CI runs — lint, unit tests, the scenarios, the leak check
 test: lint unit scenarios leaks
 
-## unit: the Go tests of every package but the scenarios (Docker tests skip with a reason when no engine answers)
+## unit: the Go tests of every package but the scenarios, with one SKIP line per skipped test and its reason (STICKYLAB_REQUIRE_DOCKER=1: Docker tests fail instead of skipping)
 unit:
-	$(GO) test -count=1 $$($(GO) list ./... | grep -v /scenarios)
+	@GO=$(GO) scripts/unit.sh
 
 ## scenarios: the Ginkgo scenarios (LABELS=incident runs one story; STICKYLAB_RUNTIME=auto|docker|local)
 scenarios:
