@@ -156,9 +156,9 @@ func TestLoadMissingFile(t *testing.T) {
 }
 
 func TestLoadTheShippedExamples(t *testing.T) {
-	files, _ := filepath.Glob("../../examples/*.yaml")
-	if len(files) == 0 {
-		t.Skip("no examples/*.yaml yet")
+	files, err := filepath.Glob("../../examples/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no examples/*.yaml found (%v): the shipped examples must exist and load", err)
 	}
 	for _, f := range files {
 		if _, err := topology.Load(f); err != nil {
