@@ -344,11 +344,11 @@ func names(m map[string]int) string {
 }
 
 // refusedAfterLoss recognises a run whose last answer came from the edge
-// itself — a 502, 503 or 504 that no app served — after earlier requests
-// had been served by a datacenter that then went away (or that the edge
-// names as down): the user was pinned to a datacenter that died.
+// itself — a 502, 503 or 504 that no app served — for a datacenter that
+// went away (or that the edge names as down): either the user was pinned to
+// a datacenter that died, or the request was in flight there when it died.
 func (e *evidence) refusedAfterLoss(run *replay.Run) (string, bool) {
-	if len(run.Hops) < 2 {
+	if len(run.Hops) == 0 {
 		return "", false
 	}
 	last := run.Hops[len(run.Hops)-1]
@@ -356,8 +356,11 @@ func (e *evidence) refusedAfterLoss(run *replay.Run) (string, bool) {
 		(last.Status != 502 && last.Status != 503 && last.Status != 504) {
 		return "", false
 	}
+	if dc := last.EdgeDatacenter; dc != "" && (e.gone[dc] || last.EdgeReason == "member-down") {
+		return dc, true
+	}
 	for _, dc := range run.Datacenters {
-		if e.gone[dc] || (last.EdgeReason == "member-down" && last.EdgeDatacenter == dc) {
+		if e.gone[dc] {
 			return dc, true
 		}
 	}
