@@ -224,12 +224,18 @@ func TestFailoverByEdgeReason(t *testing.T) {
 }
 
 func TestFailoverByDisappearingDatacenterWithoutHeaders(t *testing.T) {
-	runs := []replay.Run{okRun(0, west1), okRun(1, east1),
-		replaytest.Run(2, replay.SessionMissing, "account",
-			replaytest.Hop("login-page", "GET", "/login", 200, west1),
-			replaytest.Hop("sign-in", "POST", "/login", 302, west1),
-			replaytest.Hop("account", "GET", "/account", 302, east1, replay.HeaderFailure, "session-missing"))}
-	for i := 3; i < 20; i++ {
+	// dc-west serves, one run is caught moving from dc-west to dc-east, and
+	// then dc-west (1/12 of all requests) never serves again for 120 runs: a
+	// silence chance explains with probability below (1 − 1/12)^120 ≈ 3e-5.
+	var runs []replay.Run
+	for i := range 10 {
+		runs = append(runs, okRun(i, west1))
+	}
+	runs = append(runs, replaytest.Run(10, replay.SessionMissing, "account",
+		replaytest.Hop("login-page", "GET", "/login", 200, west1),
+		replaytest.Hop("sign-in", "POST", "/login", 302, west1),
+		replaytest.Hop("account", "GET", "/account", 302, east1, replay.HeaderFailure, "session-missing")))
+	for i := 11; i < 131; i++ {
 		runs = append(runs, okRun(i, east1))
 	}
 	f := diagnose.Diagnose(result(runs...))
@@ -237,6 +243,28 @@ func TestFailoverByDisappearingDatacenterWithoutHeaders(t *testing.T) {
 		t.Fatalf("kind %s: %s", f.Kind, f.Text)
 	}
 	contains(t, f.Text, "dc-west stopped serving")
+}
+
+// A run-level test: persistence keeps a run's requests together, so a few
+// trailing runs in one datacenter are no evidence that the other is gone.
+func TestTrailingPinnedRunsAreNoDatacenterLoss(t *testing.T) {
+	var runs []replay.Run
+	for i := range 290 {
+		if i%3 == 0 {
+			runs = append(runs, replaytest.Run(i, replay.AntiforgeryUndecryptable, "sign-in",
+				replaytest.Hop("login-page", "GET", "/login", 200, []string{east1, west1}[i%2]),
+				replaytest.Hop("sign-in", "POST", "/login", 500, []string{west1, east1}[i%2], replay.HeaderFailure, "antiforgery-undecryptable")))
+			continue
+		}
+		runs = append(runs, okRun(i, []string{east1, west1}[i%2]))
+	}
+	for i := 290; i < 298; i++ { // eight runs (24 requests) in a row pinned to dc-west
+		runs = append(runs, okRun(i, west1))
+	}
+	f := diagnose.Diagnose(result(runs...))
+	if f.Kind != diagnose.CrossDatacenter || f.Explained != f.Summary.Failures {
+		t.Fatalf("kind %s, %d of %d explained: %s", f.Kind, f.Explained, f.Summary.Failures, f.Text)
+	}
 }
 
 func TestInstanceRestart(t *testing.T) {

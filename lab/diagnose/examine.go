@@ -55,25 +55,27 @@ func examine(res *replay.Result) *evidence {
 // A silence at the end is evidence only when chance cannot explain it, and
 // a fixed count of quiet runs cannot tell: with weights 1:3 a login run
 // misses the light datacenter with probability 0.75³ ≈ 0.42, so three quiet
-// runs in a row end 7 % of short replays. The test used is exact and needs
-// no estimate of the datacenter's share: if the edge kept sending each
-// request there with one fixed probability, then given that it served n of
-// the T requests, which n they were is a uniformly random n-subset of the T
-// positions. The chance that all of them came at or before position L (its
-// last request) is C(L+1, n) / C(T, n) = Π_{i<n} (L+1−i) / (T−i). The
-// datacenter is called gone only when that is below goneAlpha.
+// runs in a row end 7 % of short replays. The test: every run starts as a
+// new user, so its first request goes to a datacenter with that
+// datacenter's weight w at the edge, whatever persistence does later; a run
+// therefore reaches it with probability at least w, and g runs in a row
+// miss it with probability at most (1 − w)^g. w is estimated by the
+// datacenter's share of all requests, which understates w when it really
+// went away (so the test leans towards "still there"). It is called gone
+// when the runs after its last one, all served elsewhere, make that chance
+// smaller than goneAlpha: with w = 1/4 that takes 25 runs, so `run -n 20`
+// with weights 1:3 can never call it gone by chance.
 func goneDatacenters(runs []replay.Run) map[string]bool {
 	served := map[string]int{} // datacenter -> requests served
-	last := map[string]int{}   // datacenter -> position of its last request
+	last := map[string]int{}   // datacenter -> index of the last run it served
 	total := 0
-	for _, run := range runs {
+	for i, run := range runs {
 		for _, h := range run.Hops {
-			if h.Datacenter == "" {
-				continue
+			if h.Datacenter != "" {
+				served[h.Datacenter]++
+				last[h.Datacenter] = i
+				total++
 			}
-			served[h.Datacenter]++
-			last[h.Datacenter] = total
-			total++
 		}
 	}
 	gone := map[string]bool{}
@@ -81,29 +83,23 @@ func goneDatacenters(runs []replay.Run) map[string]bool {
 		return gone
 	}
 	for dc, n := range served {
-		if endedEarly(n, last[dc], total) {
+		quiet := 0 // later runs that some other datacenter served
+		for _, run := range runs[last[dc]+1:] {
+			if len(run.Datacenters) > 0 {
+				quiet++
+			}
+		}
+		share := float64(n) / float64(total)
+		if float64(quiet)*math.Log1p(-share) < math.Log(goneAlpha) {
 			gone[dc] = true
 		}
 	}
 	return gone
 }
 
-// goneAlpha bounds how often a datacenter that kept serving its share is
-// called gone, per datacenter and replay.
+// goneAlpha bounds how often a datacenter that kept its weight is called
+// gone, per datacenter and replay.
 const goneAlpha = 1e-3
-
-// endedEarly says whether n requests out of total all falling at or before
-// position last is less likely than goneAlpha under random placement.
-func endedEarly(n, last, total int) bool {
-	logP, bound := 0.0, math.Log(goneAlpha)
-	for i := range n {
-		logP += math.Log(float64(last+1-i) / float64(total-i))
-		if logP < bound {
-			return true
-		}
-	}
-	return false
-}
 
 func (e *evidence) classify(run *replay.Run) Kind {
 	if run.Crossed {
