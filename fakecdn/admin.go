@@ -90,6 +90,7 @@ func (lb *LB) patchConfig(r *http.Request) error {
 		p.Cookie = &CookiePatch{}
 		if err := decodeRaw(cookie, "cookie.", map[string]any{
 			"name": &p.Cookie.Name, "codec": &p.Cookie.Codec, "ttl": &p.Cookie.TTL,
+			"nocache": &p.Cookie.NoCache, "httponly": &p.Cookie.HTTPOnly, "secure": &p.Cookie.Secure,
 		}); err != nil {
 			return err
 		}

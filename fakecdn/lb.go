@@ -174,6 +174,7 @@ func (lb *LB) build(cfg Config) (*snapshot, error) {
 		}
 		s.persist = &cookiePersistence{
 			name: cfg.Cookie.Name, codec: codec, version1: spec.Version1,
+			httpOnly: *cfg.Cookie.HTTPOnly, secure: cfg.Cookie.Secure,
 			ttl: cfg.Cookie.TTL.Std(), pool: lb.pool, onError: lb.logCodecError,
 		}
 	case "source-ip":

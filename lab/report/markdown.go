@@ -72,7 +72,7 @@ func WriteSection(w io.Writer, level int, res *replay.Result, finding diagnose.F
 		m.f("_Partial: %s._\n\n", partialText(res))
 	}
 	s := res.Summary()
-	m.summary(res, s, model)
+	m.summary(res, s, finding, model)
 	m.landing(s)
 	m.causes(s)
 	m.heading("Diagnosis")
@@ -101,8 +101,11 @@ func (m *md) f(format string, args ...any) {
 
 func (m *md) heading(title string) { m.f("%s %s\n\n", m.h, title) }
 
-func (m *md) summary(res *replay.Result, s stats.Summary, model *stats.Model) {
+// summary's interval is the finding's: the level and bounds the diagnosis
+// judged the model against, so the table and the text make one claim.
+func (m *md) summary(res *replay.Result, s stats.Summary, finding diagnose.Finding, model *stats.Model) {
 	m.heading("Summary")
+	level, lo, hi := judgement(s, finding)
 	expected := "—"
 	switch {
 	case model == nil:
@@ -118,8 +121,8 @@ func (m *md) summary(res *replay.Result, s stats.Summary, model *stats.Model) {
 			conn = "reused"
 		}
 	}
-	m.f("| flow | runs | failed | failure rate | 95 %% CI | expected |\n|---|---:|---:|---:|---:|---|\n")
-	m.f("| %s | %d | %d | %s | %s | %s |\n\n", flow, s.Runs, s.Failures, pct(s.FailureRate), diagnose.CI(s.CILow, s.CIHigh), expected)
+	m.f("| flow | runs | failed | failure rate | %s CI | expected |\n|---|---:|---:|---:|---:|---|\n", diagnose.Level(level))
+	m.f("| %s | %d | %d | %s | %s | %s |\n\n", flow, s.Runs, s.Failures, pct(s.FailureRate), diagnose.CI(lo, hi), expected)
 	if res != nil {
 		m.f("Replayed against `%s`, concurrency %d, connections %s, in %s.", res.BaseURL, res.Concurrency, conn, res.Elapsed.Round(time.Millisecond))
 		if res.Rule != "" {
@@ -127,6 +130,15 @@ func (m *md) summary(res *replay.Result, s stats.Summary, model *stats.Model) {
 		}
 		m.f(" Failed runs that crossed datacenters: %d; successful runs that crossed: %d.\n\n", s.CrossedFailed, s.CrossedOK)
 	}
+}
+
+// judgement is the confidence and interval of a finding, or the summary's
+// 95 % interval for a finding built without Diagnose.
+func judgement(s stats.Summary, f diagnose.Finding) (level, lo, hi float64) {
+	if f.Confidence <= 0 {
+		return 0.95, s.CILow, s.CIHigh
+	}
+	return f.Confidence, f.CILow, f.CIHigh
 }
 
 func (m *md) landing(s stats.Summary) {
