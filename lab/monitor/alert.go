@@ -2,7 +2,9 @@ package monitor
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -132,19 +134,40 @@ func (a Alert) Line() string {
 	if a.Status == string(Recovered) {
 		verb = "RECOVERED"
 	}
-	line := fmt.Sprintf("%s %s at %s: %d of %d runs failed (%.1f %%, 95 %% CI %.1f–%.1f %%), threshold %.1f %% (%s)",
+	line := fmt.Sprintf("%s %s at %s: %d of %d runs failed (%.1f %%, 95 %% CI %.1f–%.1f %%), threshold %.1f %% [%s]",
 		verb, a.Flow, a.URL, a.Window.Failures, a.Window.Runs, 100*a.Window.FailureRate,
 		100*a.Window.CI95Low, 100*a.Window.CI95High, 100*a.AlertAbove, a.Rule)
 	if a.Status == string(Fired) {
-		line += fmt.Sprintf("; %s: %s", a.Finding, firstSentence(a.Diagnosis))
+		line += fmt.Sprintf("; causes: %s; %s: %s", countList(a.Causes), a.Finding, finding(a.Diagnosis))
 	}
 	return line
 }
 
-func firstSentence(s string) string {
+// finding drops the diagnosis's first sentence (the counts, already on the
+// line) and keeps the next one.
+func finding(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if i := strings.Index(s, ". "); i >= 0 {
-		return s[:i+1]
+		s = s[i+2:]
+	}
+	if i := strings.Index(s, ". "); i >= 0 {
+		s = s[:i+1]
 	}
 	return s
+}
+
+// countList is "session-missing 3, antiforgery-undecryptable 2", most first.
+func countList(m map[string]int) string {
+	keys := slices.Collect(maps.Keys(m))
+	slices.SortFunc(keys, func(a, b string) int {
+		if m[a] != m[b] {
+			return m[b] - m[a]
+		}
+		return strings.Compare(a, b)
+	})
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, m[k])
+	}
+	return strings.Join(parts, ", ")
 }
