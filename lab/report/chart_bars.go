@@ -24,7 +24,7 @@ func barChart(title, ylabel string, counts map[string]int, colour func(string) c
 	}
 	p.Y.Min, p.Y.Max = 0, 1.1*float64(max(top, 1))
 	p.X.Min, p.X.Max = -0.6, float64(len(keys))-0.4
-	w := vg.Points(min(60, 360/float64(len(keys))))
+	w := vg.Points(min(60, 150/float64(len(keys)))) // 60 % of a slot in an 11 cm chart
 	for i, k := range keys {
 		// One BarChart per bar, offset to its slot, so that each gets its colour.
 		vals := make(plotter.Values, len(keys))

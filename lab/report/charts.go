@@ -53,6 +53,7 @@ func Charts(res *replay.Result) ([]Chart, error) {
 		name, title string
 		build       func() (*plot.Plot, error)
 	}
+	wide, narrow := 16*vg.Centimeter, 11*vg.Centimeter // the bar charts sit two abreast
 	draws := []draw{
 		{"failure-rate", "Failure rate of the runs started in each slice of time (dots), its 95 % confidence band (shaded) and the whole run's rate (dashed)", func() (*plot.Plot, error) { return rateChart(res) }},
 		{"datacenters", "Requests per datacenter", func() (*plot.Plot, error) {
@@ -73,7 +74,11 @@ func Charts(res *replay.Result) ([]Chart, error) {
 		if err != nil {
 			return nil, fmt.Errorf("chart %s: %w", d.name, err)
 		}
-		svg, err := render(p, 16*vg.Centimeter, 8*vg.Centimeter)
+		w := narrow
+		if d.name == "failure-rate" {
+			w = wide
+		}
+		svg, err := render(p, w, 7*vg.Centimeter)
 		if err != nil {
 			return nil, fmt.Errorf("chart %s: %w", d.name, err)
 		}
