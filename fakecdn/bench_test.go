@@ -11,7 +11,25 @@ import (
 // through a dc LB to an httptest backend.
 func BenchmarkProxyPersisted(b *testing.B) {
 	x, y := newBackend(b, "dc-east-1"), newBackend(b, "dc-east-2")
-	lb := newTestLB(b, dcConfig(x, y))
+	benchPersisted(b, newTestLB(b, dcConfig(x, y)))
+}
+
+// BenchmarkProxyTransport is the A/B of the proxy hop: the same persisted
+// request through net/http's Transport and through the calling-goroutine
+// transport, side by side in one run.
+func BenchmarkProxyTransport(b *testing.B) {
+	x, y := newBackend(b, "dc-east-1"), newBackend(b, "dc-east-2")
+	b.Run("net-http", func(b *testing.B) {
+		std := NewTransport()
+		b.Cleanup(std.CloseIdleConnections)
+		benchPersisted(b, newTestLB(b, dcConfig(x, y), WithTransport(std)))
+	})
+	b.Run("calling-goroutine", func(b *testing.B) {
+		benchPersisted(b, newTestLB(b, dcConfig(x, y)))
+	})
+}
+
+func benchPersisted(b *testing.B, lb *LB) {
 	pin := cookieValue(setCookie(do(b, lb, nil), "lbs"))
 	b.ReportAllocs()
 	b.ResetTimer()

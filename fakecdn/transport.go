@@ -207,7 +207,7 @@ func (t *h1Transport) exchange(c *h1Conn, req *http.Request) (*http.Response, er
 		}
 		return nil, err
 	}
-	if err := req.Write(c.bw); err != nil {
+	if err := writeRequest(c.bw, req); err != nil {
 		return fail(staleError{fmt.Errorf("write request: %w", err)})
 	}
 	if err := c.bw.Flush(); err != nil {

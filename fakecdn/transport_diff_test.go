@@ -1,6 +1,7 @@
 package fakecdn
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -94,8 +95,8 @@ type diffCase struct {
 
 func diffCorpus() []diffCase {
 	small := bytes.Repeat([]byte("user=ann&password=x&"), 100) // 2 KB
-	medium := bytes.Repeat([]byte("m"), 100<<10)                // over fastMaxBody
-	large := bytes.Repeat([]byte("L"), 2<<20)                   // over maxReplayBody
+	medium := bytes.Repeat([]byte("m"), 100<<10)               // over fastMaxBody
+	large := bytes.Repeat([]byte("L"), 2<<20)                  // over maxReplayBody
 	return []diffCase{
 		{name: "get", method: "GET", path: "/echo?q=1&r=%2F"},
 		{name: "head", method: "HEAD", path: "/echo"},
@@ -217,5 +218,65 @@ func TestTransportsAgree(t *testing.T) {
 		if i == 0 && pooled() == 0 {
 			t.Fatal("the calling-goroutine transport pooled no connection after a GET: it never took the fast path")
 		}
+	}
+}
+
+// TestWriteRequestAsRequestWrite: the fast path's request writer sends the
+// bytes Request.Write sends, for the requests it writes itself and for
+// those it hands to Request.Write.
+func TestWriteRequestAsRequestWrite(t *testing.T) {
+	type reqCase struct {
+		name, method, url, body string
+		header                  http.Header
+		close                   bool
+		host                    string
+	}
+	for _, c := range []reqCase{
+		{name: "get", method: "GET", url: "http://10.0.0.1:8080/a/b?c=d&e=%2F", header: http.Header{"Cookie": {"a=1", "b=2"}, "X-Forwarded-For": {"192.0.2.7"}}},
+		{name: "no user agent", method: "GET", url: "http://m/"},
+		{name: "empty user agent", method: "GET", url: "http://m/", header: http.Header{"User-Agent": {""}}},
+		{name: "user agent", method: "GET", url: "http://m/", header: http.Header{"User-Agent": {"curl/8", "second"}}},
+		{name: "client host", method: "GET", url: "http://m/", host: "portal.example"},
+		{name: "head", method: "HEAD", url: "http://m/x"},
+		{name: "post empty", method: "POST", url: "http://m/login"},
+		{name: "delete empty", method: "DELETE", url: "http://m/x"},
+		{name: "post body", method: "POST", url: "http://m/login", body: "user=ann", header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}},
+		{name: "patch body", method: "PATCH", url: "http://m/x", body: "{}"},
+		{name: "close", method: "GET", url: "http://m/", close: true},
+		{name: "newline in value", method: "GET", url: "http://m/", header: http.Header{"X-A": {"a\nb"}, "User-Agent": {" padded "}}},
+		{name: "unicode host", method: "GET", url: "http://m/", host: "bücher.example"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			build := func() *http.Request {
+				var body io.Reader
+				if c.body != "" {
+					body = strings.NewReader(c.body)
+				}
+				r, err := http.NewRequest(c.method, c.url, body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for k, v := range c.header {
+					r.Header[k] = v
+				}
+				r.Close = c.close
+				if c.host != "" {
+					r.Host = c.host
+				}
+				return r
+			}
+			var want, got bytes.Buffer
+			if err := build().Write(&want); err != nil {
+				t.Fatal(err)
+			}
+			bw := bufio.NewWriter(&got)
+			if err := writeRequest(bw, build()); err != nil {
+				t.Fatal(err)
+			}
+			_ = bw.Flush()
+			if got.String() != want.String() {
+				t.Errorf("writeRequest wrote\n%q\nRequest.Write writes\n%q", got.String(), want.String())
+			}
+		})
 	}
 }
