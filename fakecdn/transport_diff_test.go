@@ -240,6 +240,8 @@ func TestWriteRequestAsRequestWrite(t *testing.T) {
 		{name: "head", method: "HEAD", url: "http://m/x"},
 		{name: "post empty", method: "POST", url: "http://m/login"},
 		{name: "delete empty", method: "DELETE", url: "http://m/x"},
+		{name: "patch empty", method: "PATCH", url: "http://m/x"},
+		{name: "put empty", method: "PUT", url: "http://m/x"},
 		{name: "post body", method: "POST", url: "http://m/login", body: "user=ann", header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}},
 		{name: "patch body", method: "PATCH", url: "http://m/x", body: "{}"},
 		{name: "close", method: "GET", url: "http://m/", close: true},
