@@ -69,6 +69,7 @@ type h1Conn struct {
 	reused   bool
 	idleAt   time.Time
 	canceled atomic.Bool // the request's context ended while the conn was in use
+	cancel   func()      // for context.AfterFunc, made once per connection
 }
 
 func (t *h1Transport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -155,12 +156,17 @@ func (t *h1Transport) get(ctx context.Context, addr string, idem bool) (*h1Conn,
 	if err != nil {
 		return nil, err // a *net.OpError with Op "dial": notSent recognises it
 	}
-	return &h1Conn{
+	c := &h1Conn{
 		addr: addr,
 		conn: conn,
 		br:   bufio.NewReaderSize(conn, fastBufSize),
 		bw:   bufio.NewWriterSize(conn, fastBufSize),
-	}, nil
+	}
+	c.cancel = func() {
+		c.canceled.Store(true)
+		_ = c.conn.SetDeadline(aLongTimeAgo) // unblocks a read or write in progress
+	}
+	return c, nil
 }
 
 // put returns c to the pool, or closes it when the pool is full.
@@ -195,27 +201,17 @@ func (t *h1Transport) CloseIdleConnections() {
 func (t *h1Transport) exchange(c *h1Conn, req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	c.canceled.Store(false)
-	stop := context.AfterFunc(ctx, func() {
-		c.canceled.Store(true)
-		_ = c.conn.SetDeadline(aLongTimeAgo)
-	})
-	fail := func(err error) (*http.Response, error) {
-		stop()
-		c.conn.Close()
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, err
+	stop := context.AfterFunc(ctx, c.cancel)
+	err := writeRequest(c.bw, req)
+	if err == nil {
+		err = c.bw.Flush()
 	}
-	if err := writeRequest(c.bw, req); err != nil {
-		return fail(staleError{fmt.Errorf("write request: %w", err)})
-	}
-	if err := c.bw.Flush(); err != nil {
-		return fail(staleError{fmt.Errorf("write request: %w", err)})
+	if err != nil {
+		return nil, c.fail(ctx, stop, staleError{fmt.Errorf("write request: %w", err)})
 	}
 	resp, err := t.readResponse(c, req)
 	if err != nil {
-		return fail(err)
+		return nil, c.fail(ctx, stop, err)
 	}
 	b := &h1Body{t: t, c: c, body: resp.Body, stop: stop, keep: !resp.Close && !req.Close}
 	if resp.Body == http.NoBody {
@@ -224,6 +220,16 @@ func (t *h1Transport) exchange(c *h1Conn, req *http.Request) (*http.Response, er
 	}
 	resp.Body = b
 	return resp, nil
+}
+
+// fail closes c after a failed exchange; the context's error wins.
+func (c *h1Conn) fail(ctx context.Context, stop func() bool, err error) error {
+	stop()
+	c.conn.Close()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
 }
 
 // readResponse reads the final response head, passing informational (1xx)
