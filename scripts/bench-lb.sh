@@ -128,6 +128,6 @@ awk -v hr="$h_rps" -v hp="$h_p99" -v fr="$f_rps" -v fp="$f_p99" 'BEGIN {
 	printf "%-8s %12.0f %10.3f\n", "haproxy", hr, hp
 	printf "%-8s %12.0f %10.3f\n", "fakecdn", fr, fp
 	tr = fr / hr; lr = fp / hp
-	printf "fakecdn/haproxy: throughput %.2fx (target >= 0.60x), p99 %.2fx (target <= 2.00x)\n", tr, lr
-	if (tr < 0.6 || lr > 2.0) print "bench-lb: below target"
+	printf "fakecdn/haproxy: throughput %.2fx (target >= 0.70x), p99 %.2fx (target <= 1.50x)\n", tr, lr
+	if (tr < 0.7 || lr > 1.5) print "bench-lb: below target"
 }'
