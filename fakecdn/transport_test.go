@@ -1,6 +1,9 @@
 package fakecdn
 
 import (
+	"bufio"
+	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -25,4 +28,36 @@ func TestFastPathSurvivesAMemberClosingIdleConnections(t *testing.T) {
 			t.Fatalf("%s after the member closed its connections: status %d, body %q", method, w.Code, w.Body.String())
 		}
 	}
+}
+
+// The response body streams: the client reads the member's first chunk
+// while the member is still answering, and when the client goes away the
+// proxy drops the member's connection instead of draining an endless body.
+func TestFastPathStreamsAndStopsWithTheClient(t *testing.T) {
+	memberSawClose := make(chan struct{})
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "first\n")
+		w.(http.Flusher).Flush()
+		<-r.Context().Done() // the proxy closed the member's connection
+		close(memberSawClose)
+	}))
+	t.Cleanup(origin.Close)
+	lb := newTestLB(t, Config{Role: "dc", Name: "dc-east", Members: []MemberConfig{{Name: "a", URL: origin.URL, Weight: 1}}})
+	front := httptest.NewServer(lb)
+	t.Cleanup(front.Close)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, front.URL+"/stream", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	line, err := bufio.NewReader(resp.Body).ReadString('\n')
+	if err != nil || line != "first\n" {
+		t.Fatalf("first chunk: %q, %v", line, err)
+	}
+	cancel()
+	<-memberSawClose
 }
