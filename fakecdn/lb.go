@@ -69,8 +69,9 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// WithTransport proxies and health-checks through rt instead of the shared
-// keep-alive transport.
+// WithTransport proxies and health-checks through rt instead of the LB's
+// own keep-alive transport; WithTransport(NewTransport()) is net/http's
+// Transport alone, without the calling-goroutine fast path (transport.go).
 func WithTransport(rt http.RoundTripper) Option {
 	return func(lb *LB) error {
 		if rt == nil {
@@ -81,7 +82,8 @@ func WithTransport(rt http.RoundTripper) Option {
 	}
 }
 
-// NewTransport is the keep-alive transport an LB uses by default.
+// NewTransport is the keep-alive net/http Transport an LB hands what its
+// fast path does not handle (https members, upgrades, streamed bodies).
 func NewTransport() *http.Transport {
 	return &http.Transport{
 		Proxy:                 nil, // members are reached directly, never through $HTTP_PROXY
@@ -110,7 +112,7 @@ func New(cfg Config, opts ...Option) (*LB, error) {
 		pool:         p,
 		rng:          newLockedRand(cfg.Seed),
 		table:        newStickTable(),
-		transport:    NewTransport(),
+		transport:    newH1Transport(NewTransport()),
 		ownTransport: true,
 		log:          slog.New(slog.DiscardHandler),
 	}
@@ -209,7 +211,7 @@ func (lb *LB) Close() error {
 		lb.cancel()
 	}
 	lb.wg.Wait()
-	if t, ok := lb.transport.(*http.Transport); ok && lb.ownTransport {
+	if t, ok := lb.transport.(interface{ CloseIdleConnections() }); ok && lb.ownTransport {
 		t.CloseIdleConnections()
 	}
 	return nil
