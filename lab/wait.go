@@ -8,12 +8,15 @@ import (
 
 // Budgets for readiness: a poll interval short enough that a local lab comes
 // up in milliseconds, and how long Up and a fault may take when ctx sets no
-// deadline. A ctx with a deadline (a spec's timeout) is the only bound: how
-// fast an engine is must not decide whether a fault "took effect".
+// deadline (Ginkgo's SpecContext sets none). A ctx with a deadline is the
+// only bound. The defaults are hang guards, not guesses of an engine's
+// speed: a loaded fuse-overlayfs engine takes tens of seconds where a fast
+// one takes one, and how fast an engine is must not decide whether a lab
+// "came up" or a fault "took effect".
 const (
 	pollInterval = 20 * time.Millisecond
-	upTimeout    = 30 * time.Second
-	faultTimeout = 10 * time.Second
+	upTimeout    = 2 * time.Minute
+	faultTimeout = 2 * time.Minute
 )
 
 // condition reports what is still not so ("edge still reports it healthy"),

@@ -16,7 +16,8 @@ if ! ls scenarios/*_test.go >/dev/null 2>&1; then
   echo "scenarios: no scenarios yet"
   exit 0
 fi
-args=(-p --procs=2 --timeout=10m --junit-report=junit.xml --output-dir=artifacts --no-color)
+# --timeout guards against a hang; it is no speed claim (a loaded engine is slow).
+args=(-p --procs=2 --timeout="${SCENARIOS_TIMEOUT:-1h}" --junit-report=junit.xml --output-dir=artifacts --no-color)
 [[ -n "$labels" ]] && args+=("--label-filter=$labels")
 start=$(date +%s%N)
 status=0

@@ -3,6 +3,7 @@ package labtest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -54,9 +55,11 @@ func ReplayAround(ctx SpecContext, l *lab.Lab, flow replay.Flow, w Around, fault
 
 	g := newGate(w.Straddling)
 	defer g.release() // a failing fault must not leave runs held until ctx ends
-	mid := goWave(ctx, l, flow, w.Straddling, max(w.Straddling, 1), append(opts, g.options()...)...)
+	mid := goWave(ctx, l, flow, w.Straddling, max(w.Straddling, 1), slices.Concat(opts, g.options())...)
 	select {
 	case <-g.full:
+	case o := <-mid: // only when the replay could not start its runs at all
+		Fail(fmt.Sprintf("the mid-flow wave ended before the fault: %s", errText(o.err)))
 	case <-ctx.Done():
 		Fail(fmt.Sprintf("the spec ended before the %d runs of the mid-flow wave signed in: %v", w.Straddling, context.Cause(ctx)))
 	}
@@ -145,4 +148,11 @@ func merge(waves ...*replay.Result) *replay.Result {
 	}
 	all.Elapsed = time.Since(all.Started)
 	return &all
+}
+
+func errText(err error) string {
+	if err == nil {
+		return "no error"
+	}
+	return err.Error()
 }

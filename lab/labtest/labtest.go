@@ -29,8 +29,10 @@ const (
 	// hits about half of the held runs, missing every loss has a
 	// probability near 2^-32.
 	MidFlow = 32
-	// ScenarioTimeout bounds one spec, Up and Down included.
-	ScenarioTimeout = 3 * time.Minute
+	// ScenarioTimeout bounds one spec, Up and Down included. A hang guard,
+	// not a speed claim: a fault story took close to 3 minutes on a loaded
+	// fuse-overlayfs engine.
+	ScenarioTimeout = 10 * time.Minute
 	// PrepareTimeout bounds the one-time image build.
 	PrepareTimeout = 5 * time.Minute
 	// DownTimeout bounds tearing a lab down.

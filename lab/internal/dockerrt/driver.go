@@ -24,8 +24,9 @@ import (
 const cleanupTimeout = 30 * time.Second
 
 // createTimeout bounds one engine create call, which runs detached from the
-// caller's ctx, when the caller's deadline is nearer or absent.
-const createTimeout = 30 * time.Second
+// caller's ctx, when the caller's deadline is nearer or absent. A hang
+// guard: a loaded engine takes tens of seconds to create and copy files.
+const createTimeout = 2 * time.Minute
 
 // detached is ctx without its cancellation, for an engine call that must run
 // to its end (see startNode). It keeps the caller's deadline when that leaves

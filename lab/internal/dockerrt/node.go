@@ -17,7 +17,7 @@ import (
 
 // Readiness: every node answers GET /healthz on its admin port.
 const (
-	startupTimeout = 30 * time.Second
+	startupTimeout = 2 * time.Minute // a hang guard: a loaded engine is slow to start containers
 	pollInterval   = 50 * time.Millisecond
 	stopTimeout    = time.Second // apps shut down on SIGTERM well within it
 )
