@@ -33,6 +33,7 @@ type LB struct {
 	metrics        *metrics
 	metricsOnce    sync.Once
 	metricsHandler http.Handler
+	adminHosts     []string  // Host names the admin API answers besides loopback
 	buf            sync.Pool // []*member scratch for usable lists
 
 	started atomic.Bool

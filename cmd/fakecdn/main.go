@@ -1,7 +1,7 @@
 // Command fakecdn is the stickylab load balancer: a CDN edge or a
 // datacenter LB, depending on its configuration file.
 //
-//	fakecdn --config FILE --addr HOST:PORT --admin-addr HOST:PORT [--tls-cert FILE --tls-key FILE]
+//	fakecdn --config FILE --addr HOST:PORT --admin-addr HOST:PORT [--admin-hosts NAMES] [--tls-cert FILE --tls-key FILE]
 package main
 
 import (

@@ -47,6 +47,11 @@ func clientPort(tls bool) string {
 	return port(plan.PortHTTP)
 }
 
+// adminHosts lets a node's admin API answer its network alias too (Host
+// dc-east-lb:8081 from a container on its network), besides the loopback
+// names that the ports published on 127.0.0.1 are reached by.
+func adminHosts(n plan.Node) []string { return []string{"--admin-hosts", n.Name} }
+
 // spec is everything a node's container is started with.
 type spec struct {
 	Image    string
@@ -67,7 +72,7 @@ func nodeSpec(runID string, n plan.Node, imgs images, tlsFiles plan.TLSFiles, tl
 		if n.App == nil {
 			return spec{}, fmt.Errorf("node %s: app node without app settings", n.Name)
 		}
-		s.Image, s.Cmd = imgs.App, n.App.Args()
+		s.Image, s.Cmd = imgs.App, append(n.App.Args(), adminHosts(n)...)
 		return s, nil
 	case plan.KindEdge, plan.KindLB:
 		if n.LB == nil {
@@ -80,6 +85,7 @@ func nodeSpec(runID string, n plan.Node, imgs images, tlsFiles plan.TLSFiles, tl
 		s.Image = imgs.CDN
 		s.Files = map[string][]byte{configPath: cfg}
 		s.Cmd = []string{"--config", configPath, "--addr", fmt.Sprintf(":%d", plan.PortHTTP), "--admin-addr", fmt.Sprintf(":%d", plan.PortAdmin)}
+		s.Cmd = append(s.Cmd, adminHosts(n)...)
 		if n.Kind != plan.KindEdge {
 			return s, nil
 		}
