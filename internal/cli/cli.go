@@ -121,6 +121,7 @@ often, and why.`,
 		newCleanCmd(s),
 		newVersionCmd(s),
 		newCtlCmd(s),
+		newMonitorCmd(s),
 	)
 	return root
 }

@@ -27,7 +27,7 @@ type replayFlags struct {
 func (f *replayFlags) register(cmd *cobra.Command) {
 	cmd.Flags().IntVarP(&f.runs, "runs", "n", 200, "number of login flows to replay")
 	cmd.Flags().IntVarP(&f.concurrency, "concurrency", "c", 8, "flows in flight at once")
-	cmd.Flags().StringVar(&f.flow, "flow", "login", "flow to replay: "+strings.Join(flowNames(), " | "))
+	cmd.Flags().StringVar(&f.flow, "flow", "login", "flow to replay: "+strings.Join(flowNames(), " | ")+", or a flow file (.yaml)")
 	cmd.Flags().BoolVar(&f.json, "json", false, "print one JSON object on stdout and nothing else")
 }
 
@@ -39,7 +39,7 @@ func (f *replayFlags) check() (replay.Flow, error) {
 	if f.concurrency < 1 {
 		return replay.Flow{}, badInput("-c/--concurrency must be at least 1, got %d", f.concurrency)
 	}
-	flow, err := replay.FlowByName(f.flow)
+	flow, err := replay.ResolveFlow(f.flow)
 	if err != nil {
 		return replay.Flow{}, badInput("--flow: %w", err)
 	}

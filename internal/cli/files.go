@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/stickylab/stickylab/lab/replay"
 	"github.com/stickylab/stickylab/lab/report"
@@ -47,16 +48,23 @@ func writeHAR(path string, res *replay.Result) error {
 	return writeFile(path, buf.Bytes())
 }
 
-// writeReportFile writes the Markdown report of one or more acts.
+// writeReportFile writes the report of one or more acts: a self-contained
+// HTML page for .html, else Markdown with its charts as SVG files beside it.
 func writeReportFile(path, title string, acts []act) error {
 	var ras []report.Act
 	for _, a := range acts {
 		ras = append(ras, report.Act{Title: a.Title, Narrative: a.Story, Result: a.Outcome.Result,
 			Finding: a.Outcome.Finding, Model: a.Outcome.Model})
 	}
+	if ext := strings.ToLower(filepath.Ext(path)); ext == ".html" || ext == ".htm" {
+		return writeHTMLReport(path, title, ras)
+	}
 	var buf bytes.Buffer
 	if err := report.WriteMarkdownActs(&buf, title, ras); err != nil {
 		return fmt.Errorf("report %s: %w", path, err)
+	}
+	if err := appendChartFiles(&buf, path, ras); err != nil {
+		return err
 	}
 	return writeFile(path, buf.Bytes())
 }
