@@ -2,8 +2,8 @@ package dashboard
 
 import (
 	"bytes"
-	"slices"
 	"image/color"
+	"slices"
 	"strings"
 	"time"
 
@@ -170,4 +170,3 @@ func render(p *plot.Plot) (string, error) {
 	}
 	return s, nil
 }
-

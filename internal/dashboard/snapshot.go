@@ -12,18 +12,18 @@ import (
 
 // snapshot is what the page shows, pushed as one SSE message.
 type snapshot struct {
-	Run         string     `json:"run"`
-	Runtime     string     `json:"runtime"`
-	EdgeURL     string     `json:"edge_url"`
-	Edge        lbView     `json:"edge"`
-	Datacenters []dcView   `json:"datacenters"`
-	Users       int        `json:"users"` // traffic generator; 0 = stopped
-	Counts      countsView `json:"counts"`
-	Model       stats.Model `json:"model"`
-	Failed      []runView  `json:"failed"`
+	Run         string         `json:"run"`
+	Runtime     string         `json:"runtime"`
+	EdgeURL     string         `json:"edge_url"`
+	Edge        lbView         `json:"edge"`
+	Datacenters []dcView       `json:"datacenters"`
+	Users       int            `json:"users"` // traffic generator; 0 = stopped
+	Counts      countsView     `json:"counts"`
+	Model       stats.Model    `json:"model"`
+	Failed      []runView      `json:"failed"`
 	Classes     map[string]int `json:"classes"`
-	Chart       string     `json:"chart,omitempty"` // inline SVG; empty when unchanged since the last message
-	Log         []string   `json:"log"`
+	Chart       string         `json:"chart,omitempty"` // inline SVG; empty when unchanged since the last message
+	Log         []string       `json:"log"`
 }
 
 // lbView is a load balancer's current policy, read back from its admin API.
@@ -107,10 +107,15 @@ func (s *Server) build(ctx context.Context, v view, now time.Time) snapshot {
 			d.Status = f
 		}
 		counters[dc.Name] = d.Requests
-		st, err := l.State(ctx, dc.Name)
-		d.LB = policyOf(dc.Name, st, err)
+		var st lab.LBState
+		if d.Status == "stopped" { // its LB does not answer: say why
+			d.LB = lbView{Name: dc.Name, Error: "stopped"}
+		} else {
+			st, err = l.State(ctx, dc.Name)
+			d.LB = policyOf(dc.Name, st, err)
+		}
 		for _, name := range dc.InstanceNames() {
-			in := instView{Name: name, Status: "unknown"}
+			in := instView{Name: name, Status: "down"}
 			if m, ok := st.Member(name); ok {
 				in.Requests, in.Status = m.Requests, "up"
 				if m.State != "up" || !m.Healthy {
