@@ -68,6 +68,7 @@ func (t *tracker) Add(epoch int, run replay.Run) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.version++
+	run.Index = t.total.Runs + 1 // each generator replay is a run 0 of its own: number them here
 	t.points = append(t.points, point{Start: run.Start, OK: run.OK})
 	if len(t.points) > maxPoints {
 		t.points = t.points[len(t.points)-maxPoints:]

@@ -10,6 +10,7 @@ const pct = (x) => (100 * x).toFixed(1) + " %";
 const persistences = ["none", "cookie", "source-ip"];
 const faults = ["stop", "start", "partition", "heal"];
 let busy = false;
+let lastPolicies = "", lastFailed = "";
 
 async function post(path, body) {
   const msg = $("message");
@@ -93,12 +94,16 @@ function renderPolicies(s) {
     <td>${dc ? faults.map((f) => `<button id="${f}-${esc(dc.name)}" data-post="/api/fault" data-body='${esc(JSON.stringify({action: f, target: dc.name}))}'>${f}</button>`).join(" ") : ""}</td>
     <td>${dc ? `<input class="latency" id="latency-${esc(dc.name)}" value="${esc(dc.delay || "0s")}"> <button id="set-latency-${esc(dc.name)}" data-latency="${esc(dc.name)}">set</button>` : ""}</td>
   </tr>`;
-  $("policies").innerHTML = `<tr><th>load balancer</th><th>persistence</th><th>selection · cookie</th><th>undecodable / member down</th><th>key</th><th>datacenter</th><th>latency at the edge</th></tr>` +
+  const html = `<tr><th>load balancer</th><th>persistence</th><th>selection · cookie</th><th>undecodable / member down</th><th>key</th><th>datacenter</th><th>latency at the edge</th></tr>` +
     row(s.edge, null) + s.datacenters.map((dc) => row(dc.lb, dc)).join("");
+  if (html !== lastPolicies) $("policies").innerHTML = lastPolicies = html; // keep the buttons while nothing changed
 }
 
 function renderFailed(s) {
   if (!s.failed || s.failed.length === 0) return;
+  const key = s.failed.map((r) => r.index).join(",");
+  if (key === lastFailed) return;
+  lastFailed = key;
   const open = new Set([...document.querySelectorAll("#failed details[open]")].map((d) => d.dataset.index));
   if (open.size === 0) open.add(String(s.failed[0].index));
   $("failed").innerHTML = s.failed.map((r) => {
