@@ -90,8 +90,9 @@ func (t *tracker) Add(epoch int, run replay.Run) {
 func (t *tracker) Reset(now time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	epoch, version := t.epoch+1, t.version+1
-	*t = tracker{start: now, epoch: epoch, version: version, classes: map[string]int{}}
+	t.start, t.epoch, t.version = now, t.epoch+1, t.version+1
+	t.marks, t.points, t.failed, t.classes = nil, nil, nil, map[string]int{}
+	t.total, t.current = tally{}, tally{}
 }
 
 func (c *tally) add(ok bool) {
