@@ -32,6 +32,13 @@ func (h *hub) subscribe() (<-chan []byte, func()) {
 	}
 }
 
+// listening says whether any page is open.
+func (h *hub) listening() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.subs) > 0
+}
+
 // publish sends msg to every page; a page that has not read the previous
 // messages yet misses this one (the next snapshot replaces it anyway).
 func (h *hub) publish(msg []byte) {

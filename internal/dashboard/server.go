@@ -151,7 +151,12 @@ func (s *Server) loop() {
 	}
 }
 
+// publish reads the lab and sends a snapshot, when a page listens (a new
+// page kicks the loop, so it never waits for a tick).
 func (s *Server) publish() {
+	if !s.hub.listening() {
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	now := time.Now()
