@@ -105,7 +105,7 @@ function renderFailed(s) {
   if (key === lastFailed) return;
   lastFailed = key;
   const open = new Set([...document.querySelectorAll("#failed details[open]")].map((d) => d.dataset.index));
-  if (open.size === 0) open.add(String(s.failed[0].index));
+  if (!s.failed.some((r) => open.has(String(r.index)))) open.add(String(s.failed[0].index)); // keep one run open: the newest
   $("failed").innerHTML = s.failed.map((r) => {
     const hops = r.hops.map((h) => `<tr>
       <td>${esc(h.step)}</td><td>${esc(h.method)} ${esc(h.path)}</td>
