@@ -65,22 +65,31 @@ type countsView struct {
 	Since                  string // the last change, or "start"
 }
 
-// rates keeps the previous request counters to turn them into rates.
+// rates turns request counters into requests per second over at least
+// rateWindow, so that a snapshot a control asked for right after a tick
+// does not divide a handful of requests by a few milliseconds.
 type rates struct {
 	at   time.Time
 	prev map[string]int64
+	last map[string]float64
 }
 
+const rateWindow = 900 * time.Millisecond
+
 func (r *rates) perSecond(now time.Time, counts map[string]int64) map[string]float64 {
+	dt := now.Sub(r.at)
+	if r.prev != nil && dt < rateWindow {
+		return r.last
+	}
 	out := map[string]float64{}
-	if dt := now.Sub(r.at).Seconds(); r.prev != nil && dt > 0 {
+	if r.prev != nil && dt < 10*rateWindow { // after a long pause (no page open) start afresh
 		for k, v := range counts {
 			if p, ok := r.prev[k]; ok && v >= p {
-				out[k] = float64(v-p) / dt
+				out[k] = float64(v-p) / dt.Seconds()
 			}
 		}
 	}
-	r.at, r.prev = now, counts
+	r.at, r.prev, r.last = now, counts, out
 	return out
 }
 

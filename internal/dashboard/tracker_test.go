@@ -91,3 +91,16 @@ func TestChartDrawsTheRateAndTheChanges(t *testing.T) {
 		t.Errorf("want an inline SVG naming the change, got %.200s…", svg)
 	}
 }
+
+// Requests per second are measured over about a second, not between two
+// snapshots a few milliseconds apart.
+func TestRatesSpanAtLeastTheWindow(t *testing.T) {
+	var r rates
+	r.perSecond(t0, map[string]int64{"dc-east": 0})
+	if got := r.perSecond(t0.Add(time.Second), map[string]int64{"dc-east": 100}); got["dc-east"] != 100 {
+		t.Errorf("100 requests in 1s: %v/s", got["dc-east"])
+	}
+	if got := r.perSecond(t0.Add(time.Second+5*time.Millisecond), map[string]int64{"dc-east": 103}); got["dc-east"] != 100 {
+		t.Errorf("5ms later the rate should stay 100/s, got %v/s", got["dc-east"])
+	}
+}
