@@ -53,6 +53,7 @@ type Server struct {
 	log    actionLog
 	wake   chan struct{}
 	closed chan struct{}
+	once   sync.Once
 	done   sync.WaitGroup
 }
 
@@ -94,12 +95,15 @@ func Start(cfg Config) (*Server, error) {
 // URL is the page's address, http://127.0.0.1:PORT/ (it holds no secret).
 func (s *Server) URL() string { return s.url }
 
-// Close stops the traffic generator and the server.
+// Close stops the traffic generator and the server; later calls do nothing.
 func (s *Server) Close() error {
-	s.gen.Stop()
-	close(s.closed)
-	err := s.srv.Close()
-	s.done.Wait()
+	var err error
+	s.once.Do(func() {
+		s.gen.Stop()
+		close(s.closed)
+		err = s.srv.Close()
+		s.done.Wait()
+	})
 	return err
 }
 
