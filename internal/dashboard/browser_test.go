@@ -17,11 +17,15 @@ import (
 const (
 	runsBefore = 1000 // without edge persistence: enough to pin the rate near 75 %
 	runsAfter  = 500  // with it: every one of these new runs must succeed
-	users      = 8
+	users      = 4    // few enough to keep a shared 2-core machine's health checks answering
 	// pageTimeout is a safety net for the whole browser session, not an
 	// assertion: the test waits for counts, never for time.
 	pageTimeout = 5 * time.Minute
 )
+
+// noPollTimeout turns off Poll's own 30 s limit: the test waits for counts,
+// however long a busy machine takes; pageTimeout is the only bound.
+var noPollTimeout = chromedp.WithPollingTimeout(0)
 
 // pageCounts is what the page shows for the runs since the last change.
 type pageCounts struct {
@@ -70,13 +74,16 @@ func TestTeacherDemoInABrowser(t *testing.T) {
 	}
 	after := waitForRuns(t, ctx, "edge persistence → cookie", runsAfter)
 	t.Logf("edge persistence cookie: %d of %d new runs failed", after.Failed, after.Runs)
+	screenshot(t, ctx, "dashboard-fixed.png")
 	if after.Failed != 0 {
-		t.Errorf("with edge persistence, %d of the first %d new runs failed; want 0", after.Failed, after.Runs)
+		// Seen only on an overloaded machine (-race, busy CPUs): health checks
+		// time out, the edge sees one datacenter, passes through without its
+		// cookie, and the next request may cross. The screenshot shows it.
+		t.Errorf("with edge persistence, %d of the first %d new runs failed; want 0 (see dashboard-fixed.png: hops with edge: passthrough mean health checks flapped)", after.Failed, after.Runs)
 	}
 	if got := edgePersistence(t, l); got != "cookie" {
 		t.Errorf("the page's switch did not reach the edge: persistence %q", got)
 	}
-	screenshot(t, ctx, "dashboard-fixed.png")
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("stop-traffic"))); err != nil {
 		t.Errorf("stop traffic: %v", err)
 	}
@@ -90,7 +97,7 @@ func TestTeacherDemoInABrowser(t *testing.T) {
 		if err := chromedp.Do(ctx, chromedp.Navigate(attacker.URL)); err != nil {
 			t.Fatalf("open the attacker's page at %s: %v", attacker.URL, err)
 		}
-		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`window.done === true && window.formDone === true`)); err != nil {
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`window.done === true && window.formDone === true`, noPollTimeout)); err != nil {
 			t.Fatalf("run the attacker's page at %s: %v", attacker.URL, err)
 		}
 		leaked, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.leak !== undefined`))
@@ -111,7 +118,7 @@ func TestTeacherDemoInABrowser(t *testing.T) {
 func waitForRuns(t *testing.T, ctx context.Context, since string, n int) pageCounts {
 	t.Helper()
 	cond := fmt.Sprintf(`document.getElementById("since").textContent === %q && Number(document.getElementById("epoch-runs").textContent) >= %d`, since, n)
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](cond)); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](cond, noPollTimeout)); err != nil {
 		c, _ := chromedp.Run(ctx, chromedp.Evaluate[pageCounts](readCounts))
 		t.Fatalf("waiting for %d runs since %q: %v (the page shows %+v)", n, since, err, c)
 	}
