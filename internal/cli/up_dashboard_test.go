@@ -59,8 +59,8 @@ func TestUpWithoutDashboard(t *testing.T) {
 	if st.Dashboard != "" {
 		t.Errorf("--dashboard=false: the state file names a dashboard %q", st.Dashboard)
 	}
-	if out := stdout(); strings.Contains(out, "dashboard") {
-		t.Errorf("--dashboard=false: up mentions a dashboard:\n%s", out)
+	if out := stdout(); strings.Contains(out, "dashboard http") {
+		t.Errorf("--dashboard=false: up prints a dashboard URL:\n%s", out)
 	}
 }
 

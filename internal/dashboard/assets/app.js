@@ -72,7 +72,7 @@ function renderCounts(s) {
   $("total-rate").textContent = c.Runs ? `(${pct(c.Rate)})` : "";
   const m = s.model;
   $("model").innerHTML = m.applies
-    ? `Model: <b>${pct(m.failure_rate)}</b> expected <span class="muted small">${esc(m.formula || "")} · ${esc(m.why)}</span>`
+    ? `Model: <b>${pct(m.failure_rate)}</b> expected <span class="muted small">${m.formula && m.formula !== "0" ? esc(m.formula) + " · " : ""}${esc(m.why)}</span>`
     : `Model does not apply: <span class="muted small">${esc(m.why)}</span>`;
   $("traffic-state").textContent = s.users ? `${s.users} users replaying the login flow` : "traffic stopped";
 }
