@@ -64,10 +64,22 @@ func startControl(l *lab.Lab, logf func(string, ...any)) (*controlServer, error)
 	tok := make([]byte, 16)
 	rand.Read(tok)
 	c := &controlServer{URL: "http://" + ln.Addr().String(), Token: hex.EncodeToString(tok)}
-	perform := func(ctx context.Context, action, target string) error { return faults[action](l, ctx, target) }
+	perform := performOn(l)
 	c.srv = &http.Server{Handler: controlHandler(c.Token, perform, logf), ReadHeaderTimeout: 5 * time.Second}
 	go c.srv.Serve(ln)
 	return c, nil
+}
+
+// performOn performs the actions of faults on l: the control endpoint and
+// the dashboard share it, so both change the lab the same way.
+func performOn(l *lab.Lab) performFunc {
+	return func(ctx context.Context, action, target string) error {
+		f, ok := faults[action]
+		if !ok {
+			return fmt.Errorf("unknown action %q", action)
+		}
+		return f(l, ctx, target)
+	}
 }
 
 func (c *controlServer) Close() error { return c.srv.Close() }

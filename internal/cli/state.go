@@ -21,7 +21,8 @@ type upState struct {
 	CAFile      string            `json:"ca_file,omitempty"`
 	Admin       map[string]string `json:"admin"` // "edge", "<dc>", "<dc>-N" -> admin base URL
 	Datacenters []string          `json:"datacenters"`
-	Control     string            `json:"control"` // the up process's control endpoint
+	Control     string            `json:"control"`             // the up process's control endpoint
+	Dashboard   string            `json:"dashboard,omitempty"` // the live dashboard's URL (no secret in it)
 	Token       string            `json:"token"`
 	PID         int               `json:"pid"`
 	Started     time.Time         `json:"started"`

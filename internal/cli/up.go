@@ -9,13 +9,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/stickylab/stickylab/internal/dashboard"
 	"github.com/stickylab/stickylab/lab"
 	"github.com/stickylab/stickylab/lab/topology"
 )
 
 type upOptions struct {
 	file, runtime, state string
-	tls                  bool
+	tls, dashboard       bool
 }
 
 func newUpCmd(s Streams) *cobra.Command {
@@ -36,6 +37,7 @@ it (persistence, stop/start/partition/heal a datacenter, latency, key rotation).
 	cmd.Flags().StringVarP(&o.file, "file", "f", "", "topology file (YAML), e.g. examples/incident.yaml")
 	registerRuntime(cmd, &o.runtime)
 	cmd.Flags().BoolVar(&o.tls, "tls", true, "serve the edge over HTTPS with the lab's CA (overrides the file's edge.tls)")
+	cmd.Flags().BoolVar(&o.dashboard, "dashboard", true, "serve the live dashboard on 127.0.0.1 (its URL is printed)")
 	cmd.Flags().StringVar(&o.state, "state", "", "where to write the state file that `stickylab ctl` reads (default $XDG_RUNTIME_DIR/stickylab/current.json)")
 	return cmd
 }
@@ -74,6 +76,14 @@ func (o *upOptions) run(ctx context.Context, s Streams, tlsSet bool) (err error)
 	if err != nil {
 		return err
 	}
+	if o.dashboard {
+		d, err := dashboard.Start(dashboard.Config{Lab: l, Token: ctl.Token, Perform: dashboard.PerformFunc(performOn(l)), Logf: logf})
+		if err != nil {
+			return err
+		}
+		defer d.Close()
+		st.Dashboard = d.URL()
+	}
 	if err := writeState(statePath, st); err != nil {
 		return err
 	}
@@ -111,6 +121,9 @@ func writeUpBanner(w io.Writer, p palette, st upState, statePath string) {
 	fmt.Fprintf(w, "%s run %s on the %s runtime\n\n", p.green("Lab is up:"), st.RunID, st.Runtime)
 	fmt.Fprintf(w, "  edge     %s\n", p.bold(st.EdgeURL))
 	fmt.Fprintf(w, "  log in   %s/login as alice / wonderland\n", st.EdgeURL)
+	if st.Dashboard != "" {
+		fmt.Fprintf(w, "  dashboard %s\n", p.bold(st.Dashboard))
+	}
 	if st.CAFile != "" {
 		fmt.Fprintf(w, "  CA file  %s\n\n", st.CAFile)
 		fmt.Fprintln(w, "Trust the lab's CA (it signed the edge's certificate for 127.0.0.1):")
