@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/stickylab/stickylab/internal/testenv"
 )
 
 // chromiumPath finds Debian's Chromium (scripts/browser-deps.sh installs
@@ -20,10 +22,7 @@ func chromiumPath(t *testing.T) string {
 			return p
 		}
 	}
-	if os.Getenv("STICKYLAB_REQUIRE_BROWSER") == "1" {
-		t.Fatal("chromium not installed and STICKYLAB_REQUIRE_BROWSER=1: run make browser-deps")
-	}
-	t.Skip("chromium not installed: run make browser-deps")
+	testenv.Skip(t, testenv.RequireBrowser, "chromium not installed: run make browser-deps")
 	return ""
 }
 

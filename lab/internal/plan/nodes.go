@@ -50,8 +50,14 @@ type Member struct {
 	Weight float64
 }
 
-// Health settings the lab gives every LB: short, so faults take effect fast.
-var Health = HealthConfig{Path: "/healthz", Interval: "200ms", Timeout: "500ms", Rise: 2, Fall: 2}
+// Health settings the lab gives every LB. The interval is short, so that
+// faults take effect fast; the timeout and fall are tolerant, so that a busy
+// machine or a slow engine never marks a healthy member down (a false "down"
+// at the edge means passthrough, then rebalancing, then failures the lab
+// would wrongly blame on the topology). A stopped member refuses connections
+// and is seen down after Fall quick checks; only a partition waits for the
+// timeout.
+var Health = HealthConfig{Path: "/healthz", Interval: "200ms", Timeout: "2s", Rise: 2, Fall: 3}
 
 // HealthConfig mirrors fakecdn's health block.
 type HealthConfig struct {
