@@ -50,8 +50,8 @@ func clientPort(tls bool) string {
 // spec is everything a node's container is started with.
 type spec struct {
 	Image    string
-	Role     string   // the stickylab subcommand: fakeapp or fakecdn
-	Cmd      []string // the role's flags
+	Role     string            // the stickylab subcommand: fakeapp or fakecdn
+	Cmd      []string          // the role's flags
 	Files    map[string][]byte // container path → content
 	Ports    []string          // published on 127.0.0.1
 	Networks []string          // Docker network names
