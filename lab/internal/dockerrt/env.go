@@ -77,7 +77,7 @@ func dockerClient(ctx context.Context) (*client.Client, error) {
 	if err := localEngine(os.Getenv("DOCKER_HOST")); err != nil {
 		return nil, err
 	}
-	tc, err := testcontainers.NewDockerClientWithOpts(ctx)
+	tc, err := newTestcontainersClient(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("docker client: %w", err)
 	}
@@ -89,6 +89,18 @@ func dockerClient(ctx context.Context) (*client.Client, error) {
 	}
 	shared.cli = tc.Client
 	return shared.cli, nil
+}
+
+// newTestcontainersClient turns the panic testcontainers-go raises when the
+// engine does not answer its first info request before ctx ends (a busy
+// engine and Available's deadline) into an error.
+func newTestcontainersClient(ctx context.Context) (tc *testcontainers.DockerClient, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("no answer from the engine: %v", r)
+		}
+	}()
+	return testcontainers.NewDockerClientWithOpts(ctx)
 }
 
 // Available reports nil when a Docker engine answers within two seconds, or
