@@ -94,6 +94,9 @@ func ensureImageOf(ctx context.Context, cli *client.Client, bin labBinary, logf 
 	if ok, err := imageExists(ctx, cli, tag); ok || err != nil {
 		return tag, err // loaded meanwhile by another process
 	}
+	if err := checkPlatform(ctx, cli, bin); err != nil {
+		return "", err
+	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return "", err
 	}
@@ -103,6 +106,20 @@ func ensureImageOf(ctx context.Context, cli *client.Client, bin labBinary, logf 
 	}
 	logf("image %s built in %s", tag, time.Since(start).Round(time.Millisecond))
 	return tag, nil
+}
+
+// checkPlatform refuses, before loading, a binary the engine cannot run:
+// its containers would start and die with "exec format error".
+func checkPlatform(ctx context.Context, cli *client.Client, bin labBinary) error {
+	v, err := cli.ServerVersion(ctx, client.ServerVersionOptions{})
+	if err != nil {
+		return fmt.Errorf("ask the engine its platform: %w", err)
+	}
+	if (v.Os != "" && v.Os != "linux") || (v.Arch != "" && v.Arch != bin.Arch) {
+		return fmt.Errorf("%s is a linux/%s binary but the engine runs %s/%s containers: build it with CGO_ENABLED=0 GOOS=linux GOARCH=%s go build -o DIR/ %s and set %s=DIR",
+			bin.Path, bin.Arch, v.Os, v.Arch, v.Arch, mainPackage, binDirEnv)
+	}
+	return nil
 }
 
 // loadImage streams the image archive to the engine and checks that the

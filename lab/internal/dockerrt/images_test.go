@@ -153,6 +153,11 @@ func TestEngineErrorsAreReportedWithTheLastOutput(t *testing.T) {
 func fakeEngine(t *testing.T, load http.HandlerFunc) *client.Client {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/version") {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{"Os":"linux","Arch":"amd64","ApiVersion":"1.41"}`)
+			return
+		}
 		if strings.HasSuffix(r.URL.Path, "/images/load") {
 			_, _ = io.Copy(io.Discard, r.Body)
 			load(w, r)
@@ -201,5 +206,18 @@ func TestAnEngineThatRefusesTheImageSaysWhichAndWhy(t *testing.T) {
 				t.Errorf("error %q should carry the engine's reason", err)
 			}
 		})
+	}
+}
+
+func TestABinaryForAnotherArchitectureIsRefusedBeforeTheLoad(t *testing.T) {
+	loads := 0
+	cli := fakeEngine(t, func(http.ResponseWriter, *http.Request) { loads++ })
+	bin := labBinary{Path: writeELF(t, elfSpec{}), Arch: "arm64"}
+	_, err := ensureImageOf(t.Context(), cli, bin, t.Logf)
+	if err == nil || !strings.Contains(err.Error(), "linux/arm64") || !strings.Contains(err.Error(), "GOARCH=amd64") {
+		t.Fatalf("want an error naming both platforms and what to build, got %v", err)
+	}
+	if loads != 0 {
+		t.Errorf("the engine was sent the image %d times", loads)
 	}
 }
