@@ -53,7 +53,8 @@ func locateBinary(ctx context.Context, logf func(string, ...any)) (labBinary, fu
 		}
 		b, err := checkBinary(exe)
 		if err != nil {
-			return labBinary{}, nothing, fmt.Errorf("the running stickylab cannot be the lab's containers: %w", err)
+			return labBinary{}, nothing, fmt.Errorf("the running stickylab cannot run in the lab's containers "+
+				"(reinstall it with CGO_ENABLED=0 go install %s@latest, or set %s): %w", mainPackage, binDirEnv, err)
 		}
 		return b, nothing, nil
 	}
