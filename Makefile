@@ -6,9 +6,11 @@ SHELL := /bin/bash
 GO ?= go
 BIN := bin
 LABELS ?=
+# The stories that apply a fault while traffic runs.
+FAULT_LABELS := failover || partition || rotation || keepalive || incident
 export TESTCONTAINERS_RYUK_DISABLED ?= true
 
-.PHONY: help build test unit scenarios bench bench-lb bench-up bench-replay lint clean browser-deps leaks
+.PHONY: help build test unit scenarios scenarios-under-load bench bench-lb bench-up bench-replay lint clean clean-all browser-deps leaks
 
 ## help: list the targets
 help:
@@ -22,13 +24,17 @@ build:
 ## test: everything CI runs — lint, unit tests, the scenarios, the leak check
 test: lint unit scenarios leaks
 
-## unit: the Go tests of every package but the scenarios (Docker tests skip with a reason when no engine answers)
+## unit: the Go tests of every package but the scenarios, with one SKIP line per skipped test and its reason (STICKYLAB_REQUIRE_DOCKER=1: Docker tests fail instead of skipping)
 unit:
-	$(GO) test -count=1 $$($(GO) list ./... | grep -v /scenarios)
+	@GO=$(GO) scripts/unit.sh
 
 ## scenarios: the Ginkgo scenarios (LABELS=incident runs one story; STICKYLAB_RUNTIME=auto|docker|local)
 scenarios:
 	@scripts/scenarios.sh "$(LABELS)"
+
+## scenarios-under-load: the fault stories (failover, partition, rotation, keepalive, incident) while scripts/load.sh keeps every core busy
+scenarios-under-load:
+	@scripts/load.sh scripts/scenarios.sh "$(or $(LABELS),$(FAULT_LABELS))"
 
 ## bench: Go benchmarks of every package
 bench:
@@ -59,7 +65,12 @@ lint:
 leaks:
 	@scripts/leaks.sh
 
-## clean: remove bin/, artifacts/ and every stickylab container and network
+## clean: remove bin/, artifacts/ and the containers and networks of stickylab runs whose owner process is gone (live labs stay)
 clean:
 	rm -rf $(BIN) artifacts
-	@scripts/clean-docker.sh
+	@GO=$(GO) scripts/clean-docker.sh
+
+## clean-all: clean, and also remove live labs (another terminal's, a parallel test's) and stickylab's images
+clean-all:
+	rm -rf $(BIN) artifacts
+	@GO=$(GO) scripts/clean-docker.sh --all

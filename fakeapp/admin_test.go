@@ -10,7 +10,9 @@ import (
 func adminCall(t *testing.T, app *App, method, path string) (int, string) {
 	t.Helper()
 	rec := httptest.NewRecorder()
-	app.Admin().ServeHTTP(rec, httptest.NewRequest(method, path, nil))
+	r := httptest.NewRequest(method, "http://127.0.0.1:8081"+path, nil)
+	r.Header.Set("Content-Type", "application/json") // as the lab's clients send
+	app.Admin().ServeHTTP(rec, r)
 	return rec.Code, strings.TrimSpace(rec.Body.String())
 }
 

@@ -31,24 +31,32 @@ func (af *antiforgery) issue(r *http.Request) (tok token, fresh bool) {
 // validate checks the request's token pair in ASP.NET's order and returns
 // the first failure, or nil. user is the current user ("" for anonymous).
 // The form must already be parsed.
+//
+// MVC 5's AntiForgeryWorker.Validate first reads both tokens — the token
+// store deserialises the cookie if there is one, then the form field if
+// there is one, and deserialising throws "could not be decrypted" — and
+// only then does the validator look for a missing one. So a foreign token
+// fails as undecryptable even when its partner is missing.
 func (af *antiforgery) validate(r *http.Request, user string) *failure {
-	c, err := r.Cookie(af.cookieName)
-	if err != nil || c.Value == "" {
-		return serverError(FailureMissingCookie,
-			fmt.Sprintf("The required anti-forgery cookie %q is not present.", af.cookieName))
+	cookie := ""
+	if c, err := r.Cookie(af.cookieName); err == nil {
+		cookie = c.Value
 	}
 	field := r.PostForm.Get(formTokenField)
-	if field == "" {
-		return serverError(FailureMissingField,
-			fmt.Sprintf("The required anti-forgery form field %q is not present.", formTokenField))
-	}
-	ct, cerr := af.codec.open(c.Value)
-	ft, ferr := af.codec.open(field)
-	if cerr != nil || ferr != nil {
+	ct, cerr := af.openIfPresent(cookie)
+	ft, ferr := af.openIfPresent(field)
+	switch {
+	case cerr != nil || ferr != nil:
 		return serverError(FailureUndecryptable, "The anti-forgery token could not be decrypted. "+
 			"If this application is hosted by a Web Farm or cluster, ensure that all machines are running "+
 			"the same version of ASP.NET Web Pages and that the <machineKey> configuration specifies explicit "+
 			"encryption and validation keys. AutoGenerate cannot be used in a cluster.")
+	case cookie == "":
+		return serverError(FailureMissingCookie,
+			fmt.Sprintf("The required anti-forgery cookie %q is not present.", af.cookieName))
+	case field == "":
+		return serverError(FailureMissingField,
+			fmt.Sprintf("The required anti-forgery form field %q is not present.", formTokenField))
 	}
 	if ct.kind != cookieToken || ft.kind != formToken {
 		return serverError(FailureMismatch, fmt.Sprintf(
@@ -63,4 +71,13 @@ func (af *antiforgery) validate(r *http.Request, user string) *failure {
 			"The provided anti-forgery token was meant for user %q, but the current user is %q.", ft.user, user))
 	}
 	return nil
+}
+
+// openIfPresent deserialises a token, treating "" as absent (no error), as
+// ASP.NET's token store does.
+func (af *antiforgery) openIfPresent(s string) (token, error) {
+	if s == "" {
+		return token{}, nil
+	}
+	return af.codec.open(s)
 }

@@ -1,9 +1,12 @@
 package fakeapp
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/stickylab/stickylab/internal/localguard"
 )
 
 // maxBodyBytes caps request bodies: the largest legitimate form is a few
@@ -38,6 +41,10 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	guard, err := localguard.New(cfg.AdminHosts...)
+	if err != nil {
+		return nil, fmt.Errorf("fakeapp: Config.AdminHosts: %w", err)
+	}
 	store := cfg.Sessions
 	if store == nil {
 		store = NewMemoryStore(cfg.SessionTimeout, cfg.MaxSessions, cfg.Clock)
@@ -51,7 +58,7 @@ func New(cfg Config) (*App, error) {
 		users:    &users{pw: cfg.Users},
 	}
 	a.pages = a.wrap(a.routes())
-	a.admin = a.wrap(a.adminRoutes())
+	a.admin = a.wrap(guard.Handler(a.adminRoutes()))
 	return a, nil
 }
 
@@ -59,7 +66,9 @@ func New(cfg Config) (*App, error) {
 func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.pages.ServeHTTP(w, r) }
 
 // Admin returns the admin API: GET /admin/sessions -> {"count":N},
-// DELETE /admin/sessions -> flush, GET /healthz.
+// DELETE /admin/sessions -> flush, GET /healthz. It answers local requests
+// only (Host loopback, localhost or one of Config.AdminHosts; no foreign
+// Origin) and takes the flush only as application/json (package localguard).
 func (a *App) Admin() http.Handler { return a.admin }
 
 // SessionCount returns the number of live sessions in this app's store.

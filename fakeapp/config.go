@@ -53,6 +53,10 @@ type Config struct {
 	// suffix derived from the application path).
 	AntiForgeryCookie string
 
+	// AdminHosts are the host names the admin API answers besides loopback
+	// addresses and localhost, such as the instance's network alias.
+	AdminHosts []string
+
 	// Sessions replaces the in-process session store (e.g. a shared store).
 	// When nil, New creates a MemoryStore with SessionTimeout and MaxSessions.
 	Sessions SessionStore

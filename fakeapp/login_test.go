@@ -176,6 +176,19 @@ func TestPostLoginValidatesInASPNETOrder(t *testing.T) {
 		}, FailureMissingCookie, `The required anti-forgery cookie "__RequestVerificationToken_L1ZQQw2" is not present.`},
 		{"field missing", func(b *browser, f url.Values) { f.Del(formTokenField) },
 			FailureMissingField, `The required anti-forgery form field "__RequestVerificationToken" is not present.`},
+		// MVC 5 deserialises both tokens before it looks for a missing one.
+		{"cookie missing, form token from another datacenter", func(b *browser, f url.Values) {
+			_, ft := otherToken()
+			b.dropCookie(DefaultAntiForgeryCookie)
+			f.Set(formTokenField, ft)
+		}, FailureUndecryptable, undecryptable},
+		{"cookie from another datacenter, field missing", func(b *browser, f url.Values) {
+			c, _ := otherToken()
+			b.setCookie(DefaultAntiForgeryCookie, c)
+			f.Del(formTokenField)
+		}, FailureUndecryptable, undecryptable},
+		{"cookie missing, own form token", func(b *browser, f url.Values) { b.dropCookie(DefaultAntiForgeryCookie) },
+			FailureMissingCookie, `The required anti-forgery cookie "__RequestVerificationToken_L1ZQQw2" is not present.`},
 		{"cookie from another datacenter", func(b *browser, f url.Values) {
 			c, _ := otherToken()
 			b.setCookie(DefaultAntiForgeryCookie, c)

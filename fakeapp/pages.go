@@ -22,6 +22,18 @@ var pages = func() map[string]*template.Template {
 	return m
 }()
 
+// formPages are the pages that hold a form. They are sent with
+// X-Frame-Options: SAMEORIGIN, as MVC 5's AntiForgeryToken() sends it, so
+// that no other site can frame the form and trick a click into posting it.
+var formPages = func() map[string]bool {
+	m := map[string]bool{}
+	for name := range pages {
+		src, err := templateFS.ReadFile("templates/" + name + ".html")
+		m[name] = err == nil && bytes.Contains(src, []byte("<form"))
+	}
+	return m
+}()
+
 // pageData is everything a page may show. Every field is escaped by
 // html/template.
 type pageData struct {
@@ -51,6 +63,9 @@ func (a *App) render(w http.ResponseWriter, status int, page string, d pageData)
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	h.Set("Cache-Control", "no-store")
+	if formPages[page] {
+		h.Set("X-Frame-Options", "SAMEORIGIN")
+	}
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }

@@ -7,8 +7,9 @@ import (
 	"time"
 )
 
-// logRequest writes one access-log line: the HAProxy request-cookie status
-// letter (N none, I invalid, D down, V valid), member, reason, status, duration.
+// logRequest writes one access-log line: the cookie status in HAProxy's two
+// letters (request side, response side: see cookiestatus.go), member,
+// reason, status, duration.
 func (lb *LB) logRequest(r *http.Request, s *snapshot, d *decision, status int, extra ...slog.Attr) {
 	ctx := context.Background()
 	if !lb.log.Enabled(ctx, slog.LevelInfo) {
@@ -20,7 +21,7 @@ func (lb *LB) logRequest(r *http.Request, s *snapshot, d *decision, status int, 
 		slog.String("client", peerIP(r)),
 		slog.String("method", r.Method),
 		slog.String("path", r.URL.Path),
-		slog.String("cookie", string(d.status)),
+		slog.String("cookie", cookieLetters(r, s, d)),
 		slog.String("member", d.name),
 		slog.String("reason", d.reason),
 		slog.Int("status", status),

@@ -24,7 +24,8 @@ func badRequest(field, format string, args ...any) *apiError {
 }
 
 // Admin is the admin API: GET /healthz, GET /state, PATCH /config,
-// PATCH /members/{name}, POST /rotate-key, GET /metrics.
+// PATCH /members/{name}, POST /rotate-key, GET /metrics. It answers local
+// requests only, and state changes only as JSON (guardAdmin).
 func (lb *LB) Admin() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -36,7 +37,7 @@ func (lb *LB) Admin() http.Handler {
 	mux.Handle("PATCH /config", lb.api(lb.patchConfig))
 	mux.Handle("PATCH /members/{name}", lb.api(lb.patchMember))
 	mux.Handle("POST /rotate-key", lb.api(func(*http.Request) error { lb.RotateKey(); return nil }))
-	return mux
+	return lb.guardAdmin(mux)
 }
 
 // api is the one guard: run fn, then answer the state or the error as JSON.
@@ -89,6 +90,7 @@ func (lb *LB) patchConfig(r *http.Request) error {
 		p.Cookie = &CookiePatch{}
 		if err := decodeRaw(cookie, "cookie.", map[string]any{
 			"name": &p.Cookie.Name, "codec": &p.Cookie.Codec, "ttl": &p.Cookie.TTL,
+			"nocache": &p.Cookie.NoCache, "httponly": &p.Cookie.HTTPOnly, "secure": &p.Cookie.Secure,
 		}); err != nil {
 			return err
 		}

@@ -12,7 +12,8 @@ import (
 
 func admin(t *testing.T, lb *LB, method, path, body string) (int, map[string]any, string) {
 	t.Helper()
-	r := httptest.NewRequest(method, path, strings.NewReader(body))
+	r := httptest.NewRequest(method, "http://127.0.0.1:8081"+path, strings.NewReader(body))
+	r.Header.Set("Content-Type", "application/json") // as the lab's clients send
 	w := httptest.NewRecorder()
 	lb.Admin().ServeHTTP(w, r)
 	raw, _ := io.ReadAll(w.Result().Body)

@@ -38,11 +38,22 @@ type MemberConfig struct {
 	Weight float64 `yaml:"weight,omitempty" json:"weight"`
 }
 
-// CookieConfig is the persistence cookie: name, codec and lifetime (0 = session cookie).
+// CookieConfig is the persistence cookie: name, codec and lifetime (0 =
+// session cookie), and HAProxy's cookie options nocache, httponly and
+// secure. Omitted, they keep the behaviour fakecdn always had: no
+// Cache-Control, HttpOnly, and Secure when the client connection is HTTPS.
 type CookieConfig struct {
 	Name  string   `yaml:"name,omitempty" json:"name"`
 	Codec string   `yaml:"codec,omitempty" json:"codec"`
 	TTL   Duration `yaml:"ttl,omitempty" json:"ttl"`
+	// NoCache adds Cache-Control: private to a cacheable response that
+	// inserts the cookie.
+	NoCache bool `yaml:"nocache,omitempty" json:"nocache"`
+	// HTTPOnly adds the HttpOnly attribute (nil: true).
+	HTTPOnly *bool `yaml:"httponly,omitempty" json:"httponly,omitempty"`
+	// Secure adds the Secure attribute always (true) or never (false); nil
+	// adds it when the client connection is HTTPS.
+	Secure *bool `yaml:"secure,omitempty" json:"secure,omitempty"`
 }
 
 // HealthConfig is the active health check: GET Path every Interval; a member
@@ -123,6 +134,9 @@ func (c Config) WithDefaults() Config {
 	def(&c.Undecodable, "reissue")
 	def(&c.OnMemberDown, "failover")
 	def(&c.Cookie.Codec, "f5-encrypted")
+	if c.Cookie.HTTPOnly == nil {
+		c.Cookie.HTTPOnly = ptr(true)
+	}
 	if c.Role == "dc" {
 		def(&c.Cookie.Name, "lbs")
 	} else {

@@ -29,6 +29,7 @@ type decision struct {
 	name      string // the member named in the headers (the pinned one for member-down)
 	reason    string
 	status    byte // request-cookie status letter
+	response  byte // response-side cookie letter, set by insertCookie
 	setCookie string
 	start     time.Time
 	in        *http.Request // the inbound request, set when it is proxied

@@ -33,6 +33,7 @@ type LB struct {
 	metrics        *metrics
 	metricsOnce    sync.Once
 	metricsHandler http.Handler
+	adminHosts     []string  // Host names the admin API answers besides loopback
 	buf            sync.Pool // []*member scratch for usable lists
 
 	started atomic.Bool
@@ -173,6 +174,7 @@ func (lb *LB) build(cfg Config) (*snapshot, error) {
 		}
 		s.persist = &cookiePersistence{
 			name: cfg.Cookie.Name, codec: codec, version1: spec.Version1,
+			httpOnly: *cfg.Cookie.HTTPOnly, secure: cfg.Cookie.Secure,
 			ttl: cfg.Cookie.TTL.Std(), pool: lb.pool, onError: lb.logCodecError,
 		}
 	case "source-ip":

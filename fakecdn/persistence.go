@@ -8,7 +8,9 @@ import (
 	"time"
 )
 
-// Request-cookie status letters, as in HAProxy's log format.
+// Request-cookie status letters, as in HAProxy's log format (the meanings
+// are in cookiestatus.go). They drive the decision for every persistence
+// kind; the access log writes "-" when no cookie is configured.
 const (
 	statusNone    = 'N' // no persistence cookie / table entry
 	statusInvalid = 'I' // present but undecodable or foreign
@@ -36,6 +38,8 @@ type cookiePersistence struct {
 	name     string
 	codec    Codec
 	version1 bool
+	httpOnly bool
+	secure   *bool // nil: when the client connection is HTTPS
 	ttl      time.Duration
 	pool     *pool
 	onError  func(m *member, err error)
@@ -74,10 +78,12 @@ func (c *cookiePersistence) pin(r *http.Request, m *member) string {
 	if c.version1 {
 		b.WriteString("; Version=1")
 	}
-	if clientHTTPS(r) {
+	if c.secure != nil && *c.secure || c.secure == nil && clientHTTPS(r) {
 		b.WriteString("; Secure")
 	}
-	b.WriteString("; HttpOnly")
+	if c.httpOnly {
+		b.WriteString("; HttpOnly")
+	}
 	return b.String()
 }
 

@@ -107,9 +107,7 @@ func (lb *LB) modifyResponse(resp *http.Response) error {
 	if s.headers {
 		writeDecision(resp.Header, s, d, time.Since(d.start))
 	}
-	if d.setCookie != "" {
-		resp.Header.Add("Set-Cookie", d.setCookie)
-	}
+	s.insertCookie(resp.Header, d)
 	lb.account(d, resp.StatusCode)
 	lb.logRequest(resp.Request, s, d, resp.StatusCode)
 	return nil

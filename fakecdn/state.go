@@ -41,9 +41,12 @@ type ConfigPatch struct {
 
 // CookiePatch changes the persistence cookie; nil fields stay.
 type CookiePatch struct {
-	Name  *string   `json:"name,omitempty"`
-	Codec *string   `json:"codec,omitempty"`
-	TTL   *Duration `json:"ttl,omitempty"`
+	Name     *string   `json:"name,omitempty"`
+	Codec    *string   `json:"codec,omitempty"`
+	TTL      *Duration `json:"ttl,omitempty"`
+	NoCache  *bool     `json:"nocache,omitempty"`
+	HTTPOnly *bool     `json:"httponly,omitempty"`
+	Secure   *bool     `json:"secure,omitempty"` // there is no way back to "when HTTPS" but the start configuration
 }
 
 // MemberPatch is PATCH /members/{name}: nil fields stay as they are.
@@ -100,6 +103,15 @@ func (lb *LB) Configure(p ConfigPatch) error {
 		set(&cfg.Cookie.Codec, c.Codec)
 		if c.TTL != nil {
 			cfg.Cookie.TTL = *c.TTL
+		}
+		if c.NoCache != nil {
+			cfg.Cookie.NoCache = *c.NoCache
+		}
+		if c.HTTPOnly != nil {
+			cfg.Cookie.HTTPOnly = ptr(*c.HTTPOnly)
+		}
+		if c.Secure != nil {
+			cfg.Cookie.Secure = ptr(*c.Secure)
 		}
 	}
 	if errs := cfg.validatePolicy(); len(errs) > 0 {

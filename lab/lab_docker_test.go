@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stickylab/stickylab/internal/testenv"
 	"github.com/stickylab/stickylab/lab"
 	"github.com/stickylab/stickylab/lab/internal/dockerrt"
 	"github.com/stickylab/stickylab/lab/topology"
@@ -17,10 +18,10 @@ const dockerTimeout = 5 * time.Minute
 
 func TestTheDockerRuntimeRunsTheSmoke(t *testing.T) {
 	if testing.Short() {
-		t.Skip("docker smoke: skipped with -short")
+		testenv.Skip(t, testenv.RequireDocker, "docker smoke: skipped with -short")
 	}
 	if err := dockerrt.Available(t.Context()); err != nil {
-		t.Skipf("no Docker engine: %v", err)
+		testenv.Skip(t, testenv.RequireDocker, "no Docker engine: %v", err)
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), dockerTimeout)
 	defer cancel()

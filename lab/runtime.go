@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/stickylab/stickylab/internal/testenv"
 	"github.com/stickylab/stickylab/lab/internal/plan"
 )
 
@@ -20,12 +21,30 @@ func pickRuntime(ctx context.Context, o options) (name string, d plan.Driver, er
 		o.logf("runtime: docker (asked for; the engine answered)")
 		return "docker", dockerDriver(o.logf), nil
 	}
-	if err := dockerAvailable(ctx); err != nil {
-		o.logf("runtime: local (no Docker engine: %v)", err)
+	engineErr := dockerAvailable(ctx)
+	name, err = auto(engineErr)
+	switch {
+	case err != nil:
+		return "", nil, err
+	case name == "local":
+		o.logf("runtime: local (no Docker engine: %v)", engineErr)
 		return "local", localDriver(o.logf), nil
 	}
 	o.logf("runtime: docker (a Docker engine answered)")
 	return "docker", dockerDriver(o.logf), nil
+}
+
+// auto resolves the runtime auto given the engine check's answer: docker
+// when an engine answered, else local, unless STICKYLAB_REQUIRE_DOCKER=1
+// forbids that fallback (CI must not pass on the local runtime unnoticed).
+func auto(engineErr error) (string, error) {
+	switch {
+	case engineErr == nil:
+		return "docker", nil
+	case testenv.Required(testenv.RequireDocker):
+		return "", fmt.Errorf("runtime auto: no Docker engine, and %s=1 forbids falling back to the local runtime: %w", testenv.RequireDocker, engineErr)
+	}
+	return "local", nil
 }
 
 // Prepare resolves the runtime Up would use with opts and readies it: on

@@ -31,3 +31,19 @@ func TestWaitForSaysWhatWasStillNotSoAndForHowLong(t *testing.T) {
 		t.Fatalf("got %v after %d checks", err, n)
 	}
 }
+
+func TestWaitForGivesASlowConditionTheCallersWholeDeadline(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	n := 0
+	slow := func(context.Context) string { // holds at the 10th check, 9 poll intervals in
+		if n++; n < 10 {
+			return "not yet"
+		}
+		return ""
+	}
+	limit := pollInterval / 2 // shorter than the time the condition needs
+	if err := waitFor(ctx, limit, slow); err != nil || n != 10 {
+		t.Fatalf("with a deadline from the caller, the limit must not cut the wait: %v after %d checks", err, n)
+	}
+}

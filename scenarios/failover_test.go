@@ -24,11 +24,10 @@ var _ = Describe("Failover: a datacenter goes down under edge persistence", Labe
 
 	It("loses the runs caught mid-flow, serves new runs from the survivor, and fails back", func(ctx SpecContext) {
 		l := labtest.Up(ctx, pinnedAtTheEdge("failover"))
-		labtest.SlowDown(ctx, l, labtest.MidFlowLatency)
 
-		phases := labtest.ReplayAround(ctx, l, replay.Login, labtest.Runs, labtest.Runs/3, func() {
+		phases := labtest.ReplayAround(ctx, l, replay.Login, labtest.AroundAFault, func() {
 			Expect(l.StopDatacenter(ctx, "dc-east")).To(Succeed())
-		}, replay.WithTimeout(labtest.RequestTimeout))
+		})
 
 		Expect(phases.Before).To(AllSucceed())
 		Expect(phases.Straddling.Summary().Failures).To(BeNumerically(">", 0), "users pinned to dc-east mid-flow lose their login")
@@ -38,7 +37,6 @@ var _ = Describe("Failover: a datacenter goes down under edge persistence", Labe
 
 		By("bringing dc-east back: the edge uses it again for new users")
 		Expect(l.StartDatacenter(ctx, "dc-east")).To(Succeed())
-		labtest.SlowDown(ctx, l, 0)
 		back := labtest.Replay(ctx, l, replay.Login, labtest.Runs)
 		Expect(back).To(AllSucceed())
 		Expect(back.Summary().Datacenters).To(HaveKey("dc-east"))
@@ -46,11 +44,10 @@ var _ = Describe("Failover: a datacenter goes down under edge persistence", Labe
 
 	It("answers 503 to the pinned users under on_member_down: strict", func(ctx SpecContext) {
 		l := labtest.Up(ctx, pinnedAtTheEdge("strict"))
-		labtest.SlowDown(ctx, l, labtest.MidFlowLatency)
 
-		phases := labtest.ReplayAround(ctx, l, replay.Login, labtest.Runs, labtest.Runs/3, func() {
+		phases := labtest.ReplayAround(ctx, l, replay.Login, labtest.AroundAFault, func() {
 			Expect(l.StopDatacenter(ctx, "dc-east")).To(Succeed())
-		}, replay.WithTimeout(labtest.RequestTimeout))
+		})
 
 		Expect(labtest.Statuses(phases.Straddling)).To(ContainElement(503), "the edge refuses users pinned to a down datacenter")
 		Expect(phases.After).To(AllSucceed())

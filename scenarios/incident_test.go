@@ -40,7 +40,7 @@ var _ = Describe("The incident: the CDN balances across datacenters without pers
 
 	It("stops failing once persistence is switched on at the edge while traffic runs", func(ctx SpecContext) {
 		l := labtest.Up(ctx, topology.Default())
-		phases := labtest.ReplayAround(ctx, l, replay.Login, labtest.Runs, labtest.Runs/3, func() {
+		phases := labtest.ReplayAround(ctx, l, replay.Login, labtest.AroundAFault, func() {
 			Expect(l.SetEdgePersistence(ctx, "cookie")).To(Succeed())
 		})
 

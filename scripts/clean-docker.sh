@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
-# Removes every container and network labelled stickylab.run.
+# Removes what stickylab runs whose owner process is gone left behind, with
+# `stickylab clean` (it judges each run's owner pid): live labs stay.
+# Arguments go to stickylab clean: --all also removes live labs and images.
 set -euo pipefail
-if ! docker info >/dev/null 2>&1; then exit 0; fi
-ids=$(docker ps -aq --filter label=stickylab.run)
-[[ -z "$ids" ]] || docker rm -f $ids >/dev/null
-nets=$(docker network ls -q --filter label=stickylab.run)
-[[ -z "$nets" ]] || docker network rm $nets >/dev/null
-echo "clean: removed stickylab containers and networks"
+cd "$(dirname "$0")/.."
+exec "${GO:-go}" run ./cmd/stickylab clean "$@"

@@ -11,6 +11,8 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/stickylab/stickylab/internal/testenv"
 )
 
 // Named timeouts of the browser test.
@@ -22,7 +24,8 @@ const (
 // alice's credentials: fakeapp's default user.
 const user, password = "alice", "wonderland"
 
-// chromiumPath finds Debian's Chromium, or skips the test with the reason.
+// chromiumPath finds Debian's Chromium, or skips the test with the reason
+// (fails under STICKYLAB_REQUIRE_BROWSER=1).
 func chromiumPath(t *testing.T) string {
 	t.Helper()
 	for _, name := range []string{"chromium", "chromium-browser"} {
@@ -30,7 +33,7 @@ func chromiumPath(t *testing.T) string {
 			return p
 		}
 	}
-	t.Skip("chromium not installed: run make browser-deps")
+	testenv.Skip(t, testenv.RequireBrowser, "chromium not installed: run make browser-deps")
 	return ""
 }
 

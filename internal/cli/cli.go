@@ -35,6 +35,9 @@ type Streams struct {
 	Out, Err io.Writer
 	// Env looks up environment variables (NO_COLOR, XDG_RUNTIME_DIR); nil means os.Getenv.
 	Env func(string) string
+	// progress, when set, sees every replay's progress (runs done, of
+	// total): tests interrupt a command mid-replay with it.
+	progress func(done, total int)
 }
 
 func (s Streams) getenv(key string) string {

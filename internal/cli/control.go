@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/stickylab/stickylab/internal/localguard"
 	"github.com/stickylab/stickylab/lab"
 )
 
@@ -52,6 +53,9 @@ type controlServer struct {
 	srv        *http.Server
 }
 
+// performFunc performs one fault action (a key of faults) on a target.
+type performFunc func(ctx context.Context, action, target string) error
+
 func startControl(l *lab.Lab, logf func(string, ...any)) (*controlServer, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -60,19 +64,26 @@ func startControl(l *lab.Lab, logf func(string, ...any)) (*controlServer, error)
 	tok := make([]byte, 16)
 	rand.Read(tok)
 	c := &controlServer{URL: "http://" + ln.Addr().String(), Token: hex.EncodeToString(tok)}
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /faults", func(w http.ResponseWriter, r *http.Request) {
-		c.fault(w, r, l, logf)
-	})
-	c.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	perform := func(ctx context.Context, action, target string) error { return faults[action](l, ctx, target) }
+	c.srv = &http.Server{Handler: controlHandler(c.Token, perform, logf), ReadHeaderTimeout: 5 * time.Second}
 	go c.srv.Serve(ln)
 	return c, nil
 }
 
 func (c *controlServer) Close() error { return c.srv.Close() }
 
-func (c *controlServer) fault(w http.ResponseWriter, r *http.Request, l *lab.Lab, logf func(string, ...any)) {
-	if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte("Bearer "+c.Token)) != 1 {
+// controlHandler serves POST /faults to local callers that send JSON and
+// the run's token (localguard refuses web pages before the token is read).
+func controlHandler(token string, perform performFunc, logf func(string, ...any)) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /faults", func(w http.ResponseWriter, r *http.Request) {
+		fault(w, r, token, perform, logf)
+	})
+	return localguard.Loopback(mux)
+}
+
+func fault(w http.ResponseWriter, r *http.Request, token string, perform performFunc, logf func(string, ...any)) {
+	if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte("Bearer "+token)) != 1 {
 		answer(w, http.StatusUnauthorized, controlAnswer{Error: "wrong or missing token; read it from the state file"})
 		return
 	}
@@ -81,14 +92,13 @@ func (c *controlServer) fault(w http.ResponseWriter, r *http.Request, l *lab.Lab
 		answer(w, http.StatusBadRequest, controlAnswer{Error: "bad request body: " + err.Error()})
 		return
 	}
-	do, ok := faults[req.Action]
-	if !ok {
+	if _, ok := faults[req.Action]; !ok {
 		answer(w, http.StatusBadRequest, controlAnswer{Error: fmt.Sprintf("unknown action %q", req.Action)})
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), faultTimeout)
 	defer cancel()
-	if err := do(l, ctx, req.Target); err != nil {
+	if err := perform(ctx, req.Action, req.Target); err != nil {
 		answer(w, http.StatusInternalServerError, controlAnswer{Error: err.Error()})
 		return
 	}

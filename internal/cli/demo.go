@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -81,6 +82,26 @@ func (o *demoOptions) run(ctx context.Context, s Streams) (err error) {
 	if err != nil {
 		return err
 	}
+	err = d.play3(ctx, second)
+	if o.report != "" {
+		// Interrupted or not, the report holds every run the demo completed.
+		title := fmt.Sprintf("stickylab demo (%s runtime, run %s)", d.l.Runtime(), d.l.RunID())
+		if werr := writeReportFile(o.report, title, d.reportActs(stopReason(ctx, err))); werr != nil {
+			return errors.Join(err, werr)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	d.epilogue(time.Since(start))
+	return nil
+}
+
+// demoActs is the number of acts the demo plays.
+const demoActs = 3
+
+// play3 plays the three acts, changing the lab between them.
+func (d *demo) play3(ctx context.Context, second string) error {
 	d.step("stop %s: the edge now has one healthy datacenter", second)
 	if err := d.l.StopDatacenter(ctx, second); err != nil {
 		return fmt.Errorf("act 1: stop %s: %w", second, err)
@@ -105,14 +126,22 @@ func (o *demoOptions) run(ctx context.Context, s Streams) (err error) {
 	if err := d.l.SetEdgePersistence(ctx, "cookie"); err != nil {
 		return fmt.Errorf("act 3: edge persistence: %w", err)
 	}
-	if err := d.act3(ctx); err != nil {
-		return err
+	return d.act3(ctx)
+}
+
+// reportActs are the acts for the report: those played and, when the demo
+// stopped short (why != ""), each act not played, marked partial with its
+// planned runs.
+func (d *demo) reportActs(why string) []act {
+	acts := slices.Clone(d.acts)
+	if why == "" {
+		return acts
 	}
-	d.epilogue(time.Since(start))
-	if o.report != "" {
-		return writeReportFile(o.report, fmt.Sprintf("stickylab demo (%s runtime, run %s)", d.l.Runtime(), d.l.RunID()), d.acts)
+	for i := len(acts); i < demoActs; i++ {
+		res := &replay.Result{Flow: replay.Login.Name, Requests: replay.Login.Requests(), Planned: d.runs, Interrupted: why}
+		acts = append(acts, act{Title: fmt.Sprintf("Act %d — not played", i+1), Outcome: outcome{Result: res, Summary: res.Summary()}})
 	}
-	return nil
+	return acts
 }
 
 func (d *demo) intro(t topology.Topology, second string) {
@@ -168,11 +197,14 @@ func (d *demo) play(ctx context.Context, a act, detail bool) error {
 	say(w, a.Story)
 	fmt.Fprintln(w)
 	res, err := replayLab(ctx, d.s, d.l, replay.Login, d.runs, d.concurrency)
+	if res != nil {
+		// An interrupted act keeps the runs it completed, for the report.
+		a.Outcome = newOutcome(res.Completed(), &a.Topology)
+		d.acts = append(d.acts, a)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", a.Title, err)
 	}
-	a.Outcome = newOutcome(res, &a.Topology)
-	d.acts = append(d.acts, a)
 	writeTable(w, p, a.Outcome)
 	if detail {
 		fmt.Fprintln(w)

@@ -184,13 +184,14 @@ func writeTable(w io.Writer, p palette, o outcome) {
 	default:
 		rate = p.red(rate)
 	}
-	fmt.Fprintf(tw, "  failure rate\t%s\t95 %% CI %s – %s\n", rate, pct(s.CILow), pct(s.CIHigh))
+	level, lo, hi := judgement(o)
+	fmt.Fprintf(tw, "  failure rate\t%s\t%s CI %s – %s\n", rate, diagnose.Level(level), pct(lo), pct(hi))
 	if s.Failures == 0 && s.Runs > 0 {
-		fmt.Fprintf(tw, "  upper bound\t%s\tno failure in %d runs: the rate is below this at 95 %% confidence\n",
-			pct(stats.UpperBoundNoFailure(s.Runs, 0.95)), s.Runs)
+		fmt.Fprintf(tw, "  upper bound\t%s\tno failure in %d runs: the rate is below this at %s confidence (one-sided)\n",
+			pct(stats.UpperBound(0, s.Runs, level)), s.Runs, diagnose.Level(level))
 	}
 	if m := o.Model; m != nil {
-		fmt.Fprintf(tw, "  expected\t%s\n", modelText(p, *m, s))
+		fmt.Fprintf(tw, "  expected\t%s\n", modelText(p, *m, o.Finding))
 	}
 	tw.Flush()
 	writeServed(w, s)
@@ -207,8 +208,18 @@ func writeTable(w io.Writer, p palette, o outcome) {
 	}
 }
 
-// modelText compares the measured rate with the model's.
-func modelText(p palette, m stats.Model, s stats.Summary) string {
+// judgement is the level and interval the finding judged the model
+// against: the one interval the table shows.
+func judgement(o outcome) (level, lo, hi float64) {
+	if f := o.Finding; f.Confidence > 0 {
+		return f.Confidence, f.CILow, f.CIHigh
+	}
+	return 0.95, o.Summary.CILow, o.Summary.CIHigh
+}
+
+// modelText shows the model's rate and the finding's verdict on it, so the
+// table and the diagnosis cannot disagree.
+func modelText(p palette, m stats.Model, f diagnose.Finding) string {
 	if !m.Applies {
 		return p.dim("the model does not apply: " + m.Why)
 	}
@@ -216,14 +227,13 @@ func modelText(p palette, m stats.Model, s stats.Summary) string {
 	if m.Formula != "" && m.Formula != "0" {
 		text += " (" + m.Formula + ")"
 	}
-	inside := m.FailureRate >= s.CILow && m.FailureRate <= s.CIHigh
-	if m.FailureRate == 0 && s.Failures == 0 {
-		inside = true
+	switch {
+	case f.ModelAgrees == nil:
+		return text
+	case *f.ModelAgrees:
+		return text + "  " + p.green("agrees: inside the "+diagnose.Level(f.Confidence)+" interval")
 	}
-	if inside {
-		return text + "  " + p.green("agrees: inside the interval")
-	}
-	return text + "  " + p.yellow("outside the interval")
+	return text + "  " + p.yellow("outside the "+diagnose.Level(f.Confidence)+" interval")
 }
 
 // writeServed lists the requests each datacenter and instance served.

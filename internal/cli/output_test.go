@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stickylab/stickylab/lab/diagnose"
+	"github.com/stickylab/stickylab/lab/replay/replaytest"
+	"github.com/stickylab/stickylab/lab/stats"
 	"github.com/stickylab/stickylab/lab/topology"
 )
 
@@ -39,5 +42,28 @@ func TestWrap(t *testing.T) {
 		if len(l) > 20 {
 			t.Errorf("line %q longer than 20", l)
 		}
+	}
+}
+
+// The table states the interval and verdict the diagnosis used, at its
+// level: a finding judged at 99.9 % is not contradicted by a 95 % table.
+func TestTableStatesTheFindingsInterval(t *testing.T) {
+	res := replaytest.Incident(300, 4, true)
+	s := res.Summary()
+	_, hi95 := stats.Wilson(s.Failures, s.Runs, 0.95)
+	_, hi999 := stats.Wilson(s.Failures, s.Runs, 0.999)
+	m := stats.Model{Applies: true, FailureRate: (hi95 + hi999) / 2, Formula: "1 − Σ wᵢ³", Why: "per-request choice"}
+	o := outcome{Result: res, Summary: s, Model: &m,
+		Finding: diagnose.Diagnose(res, diagnose.WithModel(m), diagnose.WithConfidence(0.999))}
+	var b bytes.Buffer
+	writeTable(&b, palette{}, o)
+	got := b.String()
+	for _, w := range []string{"99.9 % CI " + pct(o.Finding.CILow) + " – " + pct(o.Finding.CIHigh), "agrees: inside the 99.9 % interval"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("table lacks %q:\n%s", w, got)
+		}
+	}
+	if strings.Contains(got, "95 %") || strings.Contains(got, "outside") {
+		t.Errorf("table judges at another level:\n%s", got)
 	}
 }

@@ -27,6 +27,9 @@ type progress struct {
 // is not a terminal) and the func that finishes it.
 func newProgress(s Streams, label string) ([]replay.Option, func()) {
 	if !isTerminal(s.Err) {
+		if s.progress != nil {
+			return []replay.Option{replay.WithProgress(s.progress)}, func() {}
+		}
 		return nil, func() {}
 	}
 	p := &progress{s: s, label: label, start: time.Now()}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"os"
 
@@ -62,25 +63,35 @@ func (o *replayOptions) run(ctx context.Context, s Streams) error {
 	}
 	res, err := r.Replay(ctx, flow, o.runs, o.concurrency)
 	done()
-	if err != nil {
+	if res == nil {
 		return err
 	}
-	out := newOutcome(res, nil)
+	// An interrupted replay still reports the runs it completed, marked
+	// partial, and then fails with its error (exit 130 on Ctrl-C).
+	out := newOutcome(res.Completed(), nil)
+	if werr := o.writeFiles(out, r.URL()); werr != nil {
+		return errors.Join(err, werr)
+	}
+	if o.json {
+		return errors.Join(err, writeJSON(s.Out, out))
+	}
+	p := newPalette(s)
+	fmt.Fprintf(s.Out, "replayed %s against %s\n\n", flow.Name, r.URL())
+	writePartial(s.Out, p, out.Result)
+	writeOutcome(s.Out, p, out)
+	return err
+}
+
+// writeFiles writes the HAR and Markdown report when asked.
+func (o *replayOptions) writeFiles(out outcome, url string) error {
 	if o.har != "" {
-		if err := writeHAR(o.har, res); err != nil {
+		if err := writeHAR(o.har, out.Result); err != nil {
 			return err
 		}
 	}
 	if o.report != "" {
-		if err := writeReportFile(o.report, "stickylab replay: "+res.Flow+" against "+r.URL(), []act{{Outcome: out}}); err != nil {
-			return err
-		}
+		return writeReportFile(o.report, "stickylab replay: "+out.Result.Flow+" against "+url, []act{{Outcome: out}})
 	}
-	if o.json {
-		return writeJSON(s.Out, out)
-	}
-	fmt.Fprintf(s.Out, "replayed %s against %s\n\n", flow.Name, r.URL())
-	writeOutcome(s.Out, newPalette(s), out)
 	return nil
 }
 

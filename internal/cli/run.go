@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -60,19 +61,22 @@ func (o *runOptions) run(ctx context.Context, s Streams) (err error) {
 		return err
 	}
 	res, err := replayLab(ctx, s, l, flow, o.runs, o.concurrency)
-	if err != nil {
+	if res == nil {
 		return err
 	}
+	// An interrupted replay still reports the runs it completed, marked
+	// partial, and then fails with its error (exit 130 on Ctrl-C).
 	lt := l.Topology()
-	out := newOutcome(res, &lt)
-	if err := writeFiles(out, lt, o.har, o.report, l.Runtime()); err != nil {
-		return err
+	out := newOutcome(res.Completed(), &lt)
+	if werr := writeFiles(out, lt, o.har, o.report, l.Runtime()); werr != nil {
+		return errors.Join(err, werr)
 	}
 	if o.json {
-		return writeJSON(s.Out, out)
+		return errors.Join(err, writeJSON(s.Out, out))
 	}
+	writePartial(s.Out, p, out.Result)
 	writeOutcome(s.Out, p, out)
-	return nil
+	return err
 }
 
 // replayLab replays flow through l's edge, trusting the lab's CA, with a

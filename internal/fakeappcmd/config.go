@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/stickylab/stickylab/fakeapp"
+	"github.com/stickylab/stickylab/internal/localguard"
 )
 
 // options is everything the command line says.
@@ -34,6 +35,7 @@ func parseConfig(args []string, getenv func(string) string) (options, error) {
 	settings := []*setting{
 		{flag: "addr", env: "FAKEAPP_ADDR", def: ":8080", usage: "HOST:PORT for the portal"},
 		{flag: "admin-addr", env: "FAKEAPP_ADMIN_ADDR", def: ":8081", usage: "HOST:PORT for the admin API"},
+		{flag: "admin-hosts", env: "FAKEAPP_ADMIN_HOSTS", usage: "host names the admin API also answers, comma separated (loopback and localhost always)"},
 		{flag: "datacenter", env: "FAKEAPP_DATACENTER", usage: "datacenter name (required)"},
 		{flag: "instance", env: "FAKEAPP_INSTANCE", usage: "instance name (default <datacenter>-1)"},
 		{flag: "key-scope", env: "FAKEAPP_KEY_SCOPE", def: "datacenter", usage: "machine key scope: instance, datacenter or shared"},
@@ -116,6 +118,12 @@ func buildOptions(get func(string) string, bad func(name, why string) error) (op
 		KeyScope: fakeapp.KeyScope(get("key-scope")), KeySecret: get("key-secret"),
 		SecureCookies: get("secure-cookies"), SessionTimeout: timeout, MaxSessions: maxSessions,
 		Users: users, AntiForgeryCookie: get("antiforgery-cookie"),
+	}
+	if h := get("admin-hosts"); h != "" {
+		o.App.AdminHosts = strings.Split(h, ",")
+		if _, err := localguard.New(o.App.AdminHosts...); err != nil {
+			return o, bad("admin-hosts", err.Error())
+		}
 	}
 	return o, nil
 }

@@ -37,7 +37,7 @@ func TestParseConfigFlagsBeatEnvironmentBeatsDefaults(t *testing.T) {
 	e := env(map[string]string{
 		"FAKEAPP_DATACENTER": "dc-west", "FAKEAPP_INSTANCE": "dc-west-2", "FAKEAPP_KEY_SCOPE": "instance",
 		"FAKEAPP_ADDR": "127.0.0.1:9000", "FAKEAPP_USERS": "bob:builder,carol:secret",
-		"FAKEAPP_SESSION_TIMEOUT": "5m", "FAKEAPP_MAX_SESSIONS": "10",
+		"FAKEAPP_SESSION_TIMEOUT": "5m", "FAKEAPP_MAX_SESSIONS": "10", "FAKEAPP_ADMIN_HOSTS": "dc-west-2,127.0.0.2",
 	})
 	o, err := parseConfig([]string{"--key-scope", "shared", "--secure-cookies", "never"}, e)
 	if err != nil {
@@ -47,6 +47,9 @@ func TestParseConfigFlagsBeatEnvironmentBeatsDefaults(t *testing.T) {
 	if c.Datacenter != "dc-west" || c.Instance != "dc-west-2" || o.Addr != "127.0.0.1:9000" ||
 		c.SessionTimeout != 5*time.Minute || c.MaxSessions != 10 || c.Users["carol"] != "secret" || len(c.Users) != 2 {
 		t.Errorf("environment not used: %+v %+v", o, c)
+	}
+	if strings.Join(c.AdminHosts, " ") != "dc-west-2 127.0.0.2" {
+		t.Errorf("admin hosts from the environment: %q", c.AdminHosts)
 	}
 	if c.KeyScope != fakeapp.KeyScopeShared || c.SecureCookies != "never" {
 		t.Errorf("flags did not override: %+v", c)
@@ -72,6 +75,7 @@ func TestParseConfigErrorsNameTheProblem(t *testing.T) {
 		{[]string{"--datacenter", "dc"}, map[string]string{"FAKEAPP_KEY_SCOPE": "farm"}, `--key-scope (from FAKEAPP_KEY_SCOPE) "farm"`},
 		{[]string{"--datacenter", "dc", "extra"}, nil, `unexpected argument "extra"`},
 		{[]string{"--nope"}, nil, `flag provided but not defined: -nope`},
+		{[]string{"--datacenter", "dc"}, map[string]string{"FAKEAPP_ADMIN_HOSTS": "dc-1:8081"}, `--admin-hosts (from FAKEAPP_ADMIN_HOSTS) "dc-1:8081": host "dc-1:8081"`},
 	}
 	for _, tc := range cases {
 		_, err := parseConfig(tc.args, env(tc.env))

@@ -117,6 +117,9 @@ Every flag falls back to its environment variable, then to the default.
 
   --addr HOST:PORT            portal address [FAKEAPP_ADDR] (default :8080)
   --admin-addr HOST:PORT      admin API address [FAKEAPP_ADMIN_ADDR] (default :8081)
+  --admin-hosts NAMES         host names the admin API also answers, comma separated,
+                              e.g. its network alias [FAKEAPP_ADMIN_HOSTS]
+                              (loopback addresses and localhost always)
   --datacenter NAME           datacenter name, required [FAKEAPP_DATACENTER]
   --instance NAME             instance name [FAKEAPP_INSTANCE] (default NAME-1)
   --key-scope SCOPE           instance | datacenter | shared [FAKEAPP_KEY_SCOPE] (default datacenter)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/stickylab/stickylab/fakecdn"
+	"github.com/stickylab/stickylab/internal/localguard"
 )
 
 // Exit codes: 2 for bad flags or configuration, 1 for a runtime failure.
@@ -29,6 +30,7 @@ type options struct {
 	config        string
 	addr          string
 	adminAddr     string
+	adminHosts    string
 	tlsCert       string
 	tlsKey        string
 	selfSignedOut string
@@ -47,6 +49,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.config, "config", "", "configuration file (YAML), required")
 	fs.StringVar(&o.addr, "addr", ":8080", "client traffic address HOST:PORT (HTTPS when TLS is configured)")
 	fs.StringVar(&o.adminAddr, "admin-addr", ":8081", "admin API and /metrics address HOST:PORT")
+	fs.StringVar(&o.adminHosts, "admin-hosts", "", "comma-separated host names the admin API also answers (e.g. its network alias); loopback and localhost always")
 	fs.StringVar(&o.tlsCert, "tls-cert", "", "TLS certificate PEM file for client traffic")
 	fs.StringVar(&o.tlsKey, "tls-key", "", "TLS key PEM file for client traffic")
 	fs.StringVar(&o.selfSignedOut, "tls-self-signed-out", "", "generate a self-signed certificate at start and write its PEM to this file")
@@ -146,7 +149,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, log *slog.Logge
 	if !o.accessLog {
 		lbLog = slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	lb, err := fakecdn.New(cfg, fakecdn.WithLogger(lbLog))
+	lb, err := fakecdn.New(cfg, fakecdn.WithLogger(lbLog), fakecdn.WithAdminHosts(o.adminHostList()...))
 	if err != nil {
 		return usageError{err}
 	}
@@ -165,7 +168,13 @@ func serve(ctx context.Context, args []string, stderr io.Writer, log *slog.Logge
 		ln = tls.NewListener(ln, tlsCfg)
 	}
 	lb.Start(ctx)
-	srv, admin := newServer(lb, log), newServer(adminHandler(lb, o.pprof), log)
+	admHandler, err := adminHandler(lb, o.pprof, o.adminHostList())
+	if err != nil {
+		ln.Close()
+		adminLn.Close()
+		return usageError{fmt.Errorf("--admin-hosts: %w", err)}
+	}
+	srv, admin := newServer(lb, log), newServer(admHandler, log)
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
 	go func() { errc <- admin.Serve(adminLn) }()
@@ -186,10 +195,17 @@ func serve(ctx context.Context, args []string, stderr io.Writer, log *slog.Logge
 	return nil
 }
 
-// adminHandler is the LB's admin API, plus the profiler when asked for.
-func adminHandler(lb *fakecdn.LB, withPprof bool) http.Handler {
+func (o options) adminHostList() []string { return strings.Split(o.adminHosts, ",") }
+
+// adminHandler is the LB's admin API, plus the profiler when asked for,
+// which the same guard keeps local.
+func adminHandler(lb *fakecdn.LB, withPprof bool, hosts []string) (http.Handler, error) {
 	if !withPprof {
-		return lb.Admin()
+		return lb.Admin(), nil
+	}
+	guard, err := localguard.New(hosts...)
+	if err != nil {
+		return nil, err
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/", lb.Admin())
@@ -197,7 +213,7 @@ func adminHandler(lb *fakecdn.LB, withPprof bool) http.Handler {
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	return mux
+	return guard.Handler(mux), nil
 }
 
 func newServer(h http.Handler, log *slog.Logger) *http.Server {

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stickylab/stickylab/fakecdn"
 )
 
 func writeFile(t *testing.T, name, body string) string {
@@ -42,7 +44,9 @@ func TestBadConfigExits2WithOneLineNamingField(t *testing.T) {
 }
 
 func TestFlagErrors(t *testing.T) {
-	for _, args := range [][]string{{}, {"--config", "x", "--tls-cert", "c"}, {"--config", "/nonexistent.yaml"}, {"--bogus"}} {
+	cfg := writeFile(t, "c.yaml", "members: [{name: a, url: 'http://127.0.0.1:1'}]\n")
+	for _, args := range [][]string{{}, {"--config", "x", "--tls-cert", "c"}, {"--config", "/nonexistent.yaml"}, {"--bogus"},
+		{"--config", cfg, "--admin-hosts", "http://edge:8081"}} {
 		if code := run(context.Background(), args, io.Discard); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
@@ -111,5 +115,38 @@ func TestServeTLSAndShutdown(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("no graceful shutdown")
+	}
+}
+
+func TestTheProfilerIsAsLocalAsTheAdminAPI(t *testing.T) {
+	cfg := writeFile(t, "c.yaml", "members: [{name: a, url: 'http://127.0.0.1:1'}]\n")
+	lbCfg, err := loadConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb, err := fakecdn.New(lbCfg, fakecdn.WithAdminHosts("edge"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := adminHandler(lb, true, []string{"edge"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		host, path string
+		want       int
+	}{
+		{"127.0.0.1:8081", "/debug/pprof/", 200},
+		{"edge:8081", "/debug/pprof/", 200},
+		{"evil.example:8081", "/debug/pprof/", 403},
+		{"evil.example:8081", "/state", 403},
+	} {
+		r := httptest.NewRequest("GET", tc.path, nil)
+		r.Host = tc.host
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != tc.want {
+			t.Errorf("GET %s with Host %s: %d, want %d", tc.path, tc.host, w.Code, tc.want)
+		}
 	}
 }

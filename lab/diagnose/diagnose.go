@@ -5,7 +5,9 @@ package diagnose
 import (
 	"fmt"
 	"maps"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/stickylab/stickylab/lab/replay"
@@ -39,63 +41,104 @@ type Finding struct {
 	// ReissuedAtCrossing counts failed runs by cookie re-issued on the hop
 	// where the datacenter changed.
 	ReissuedAtCrossing map[string]int `json:"reissued_at_crossing,omitempty"`
-	Summary            stats.Summary  `json:"-"`
-	Model              *stats.Model   `json:"-"`
-	// ModelAgrees is set when a model applies: is its rate inside the 95 % CI?
+	// ByKind lists the Index of every failed run under the kind that
+	// explains it; the runs outside ByKind[Kind] are the unexplained ones.
+	ByKind  map[Kind][]int `json:"-"`
+	Summary stats.Summary  `json:"-"`
+	Model   *stats.Model   `json:"-"`
+	// Confidence is the one level every claim of the finding is made at
+	// (0.95 unless WithConfidence says otherwise), and CILow–CIHigh the
+	// two-sided Wilson interval of the failure rate at that level: the
+	// interval the text states and the model is judged against.
+	Confidence float64 `json:"confidence"`
+	CILow      float64 `json:"ci_low"`
+	CIHigh     float64 `json:"ci_high"`
+	// ModelAgrees is set when a model applies: is its rate inside the
+	// interval at Confidence?
 	ModelAgrees *bool `json:"model_agrees,omitempty"`
 }
 
 // Option configures Diagnose.
 type Option func(*options)
 
-type options struct{ model *stats.Model }
+type options struct {
+	model      *stats.Model
+	confidence float64
+}
+
+// DefaultConfidence is the level of a finding's claims unless WithConfidence
+// says otherwise.
+const DefaultConfidence = 0.95
 
 // WithModel compares the measured rate with the model's expected rate.
 func WithModel(m stats.Model) Option { return func(o *options) { o.model = &m } }
 
+// WithConfidence makes every claim of the finding at confidence c (e.g.
+// 0.999, the level a spec asserts at), so that the report states the
+// interval the judgement used. A c outside (0, 1) keeps the default.
+func WithConfidence(c float64) Option {
+	return func(o *options) {
+		if c > 0 && c < 1 {
+			o.confidence = c
+		}
+	}
+}
+
 // Diagnose explains a replay. It relies on X-Served-By alone where the
 // decision headers are absent, so it works against any endpoint.
 func Diagnose(res *replay.Result, opts ...Option) Finding {
-	var o options
+	o := options{confidence: DefaultConfidence}
 	for _, opt := range opts {
 		opt(&o)
 	}
-	f := Finding{Example: -1, Summary: res.Summary(), Model: o.model}
+	f := Finding{Example: -1, Summary: res.Summary(), Model: o.model, Confidence: o.confidence}
+	f.CILow, f.CIHigh = stats.Wilson(f.Summary.Failures, f.Summary.Runs, f.Confidence)
 	if res == nil || len(res.Runs) == 0 {
 		f.Kind, f.Text = Other, "No run was recorded."
 		return f
 	}
 	flow := res.Flow
 	if f.Summary.Failures == 0 {
-		f.Kind, f.Text = Healthy, healthy(f.Summary, flow)
+		f.Kind, f.Text = Healthy, healthy(f, flow)
 	} else {
 		e := examine(res)
 		f.Kind, f.Explained, f.Example = e.verdict()
-		f.Crossings, f.ReissuedAtCrossing = e.crossings, e.reissued
+		f.Crossings, f.ReissuedAtCrossing, f.ByKind = e.crossings, e.reissued, e.indexes()
 		f.Text = e.text(f, flow)
 	}
 	if o.model != nil {
-		f.Text += " " + modelSentence(*o.model, f.Summary, &f)
+		f.Text += " " + modelSentence(*o.model, &f)
 	}
 	return f
 }
 
-func healthy(s stats.Summary, flow string) string {
-	return fmt.Sprintf("All %d %s runs succeeded. With no failure in %d runs the failure rate is below %s with 95 %% confidence (Wilson upper bound %s); seeing a 1 %% failure rate with 95 %% confidence takes %d runs.",
-		s.Runs, flow, s.Runs, pct(stats.UpperBoundNoFailure(s.Runs, 0.95)), pct(s.CIHigh), stats.RunsToDetect(0.01, 0.95))
+// healthy states one bound at one level: the exact one-sided upper bound
+// (stats.UpperBound), the same definition HaveFailureRateBelow and
+// RunsToDetect use.
+func healthy(f Finding, flow string) string {
+	s, c := f.Summary, f.Confidence
+	return fmt.Sprintf("All %d %s runs succeeded: with %s confidence the failure rate is below %s (exact one-sided bound). Ruling out a 1 %% failure rate at that confidence takes %d runs without a failure.",
+		s.Runs, flow, Level(c), pct(stats.UpperBound(0, s.Runs, c)), stats.RunsToDetect(0.01, c))
 }
 
-func modelSentence(m stats.Model, s stats.Summary, f *Finding) string {
+func modelSentence(m stats.Model, f *Finding) string {
 	if !m.Applies {
 		return "The model does not apply here: " + m.Why + "."
 	}
-	agrees := m.FailureRate >= s.CILow-1e-12 && m.FailureRate <= s.CIHigh+1e-12
+	agrees := m.FailureRate >= f.CILow-1e-12 && m.FailureRate <= f.CIHigh+1e-12
 	f.ModelAgrees = &agrees
-	verdict := "agrees (the model is inside the 95 % CI)"
+	where := "inside"
+	verdict := "agrees"
 	if !agrees {
-		verdict = fmt.Sprintf("disagrees (the model is outside the 95 %% CI %s)", CI(s.CILow, s.CIHigh))
+		where, verdict = "outside", "disagrees"
 	}
-	return fmt.Sprintf("Expected %s from the model %s (%s); the measured %s %s.", pct(m.FailureRate), m.Formula, m.Why, pct(s.FailureRate), verdict)
+	return fmt.Sprintf("Expected %s from the model %s (%s); the measured %s %s: the model is %s its %s CI %s.",
+		pct(m.FailureRate), m.Formula, m.Why, pct(f.Summary.FailureRate), verdict, where, Level(f.Confidence), CI(f.CILow, f.CIHigh))
+}
+
+// Level formats a confidence: "95 %", "99.9 %".
+func Level(c float64) string {
+	return strconv.FormatFloat(math.Round(1e6*c)/1e4, 'f', -1, 64) + " %"
 }
 
 // pct formats a rate as "75.0 %".

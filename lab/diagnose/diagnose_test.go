@@ -2,6 +2,8 @@ package diagnose_test
 
 import (
 	"crypto/x509"
+	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -80,7 +82,105 @@ func TestHealthy(t *testing.T) {
 	if f.Kind != diagnose.Healthy {
 		t.Fatalf("kind %s: %s", f.Kind, f.Text)
 	}
-	contains(t, f.Text, "All 300 login runs succeeded", "below 1.0 % with 95 % confidence", "Expected 0.0 %", "agrees")
+	contains(t, f.Text, "All 300 login runs succeeded", "with 95 % confidence the failure rate is below 1.0 %", "takes 299 runs", "Expected 0.0 %", "agrees")
+	lacks(t, f.Text, "Wilson upper bound", "1.3 %) ")
+}
+
+func lacks(t *testing.T, text string, parts ...string) {
+	t.Helper()
+	for _, p := range parts {
+		if strings.Contains(text, p) {
+			t.Errorf("finding has %q:\n%s", p, text)
+		}
+	}
+}
+
+// A spec that judges the model at 99.9 % gets a finding that says 99.9 %
+// and states the interval the judgement used, never a verdict at 95 %.
+func TestTheModelIsJudgedAtTheStatedConfidence(t *testing.T) {
+	res := replaytest.Incident(400, 1, true)
+	s := res.Summary()
+	_, hi95 := stats.Wilson(s.Failures, s.Runs, 0.95)
+	_, hi999 := stats.Wilson(s.Failures, s.Runs, 0.999)
+	between := stats.Model{Applies: true, FailureRate: (hi95 + hi999) / 2, Formula: "1 − Σ wᵢ³", Why: "per-request choice"}
+
+	f := diagnose.Diagnose(res, diagnose.WithModel(between), diagnose.WithConfidence(0.999))
+	contains(t, f.Text, "99.9 % CI", "agrees: the model is inside its 99.9 % CI "+diagnose.CI(f.CILow, f.CIHigh))
+	lacks(t, f.Text, "95 %", "disagrees")
+	if f.Confidence != 0.999 || f.CIHigh != hi999 || f.ModelAgrees == nil || !*f.ModelAgrees {
+		t.Errorf("confidence %g, interval high %g (want %g), agrees %v", f.Confidence, f.CIHigh, hi999, f.ModelAgrees)
+	}
+
+	f = diagnose.Diagnose(res, diagnose.WithModel(between))
+	contains(t, f.Text, "95 % CI", "disagrees: the model is outside its 95 % CI")
+	lacks(t, f.Text, "99.9 %")
+}
+
+// "Every" only when it is every run: here half of the failed runs that
+// crossed received a new lbs cookie at the crossing.
+func TestEveryMeansEveryOtherwiseCounts(t *testing.T) {
+	res := replaytest.Incident(400, 5, true)
+	half, crossed := 0, 0
+	for i := range res.Runs {
+		run := &res.Runs[i]
+		if run.OK || !run.Crossed {
+			continue
+		}
+		crossed++
+		if crossed%2 == 1 {
+			continue // keeps the cookie: the first, third, ... crossing run
+		}
+		half++
+		for j := range run.Hops {
+			run.Hops[j].Reissued = nil
+		}
+	}
+	f := diagnose.Diagnose(res)
+	if f.Kind != diagnose.CrossDatacenter {
+		t.Fatalf("kind %s: %s", f.Kind, f.Text)
+	}
+	lacks(t, f.Text, "received a new `lbs` cookie")
+	contains(t, f.Text, fmt.Sprintf("at the crossing %d of them a new `lbs` cookie", crossed-half))
+}
+
+// Short replays through unequal datacenters leave the light one quiet for a
+// few runs by chance; that is no datacenter loss. Twenty login runs with
+// weights 1:3, many seeds: crossings stay crossings.
+func TestShortUnevenReplaysAreNotFailover(t *testing.T) {
+	for seed := range uint64(200) {
+		res := unevenIncident(20, seed)
+		if f := diagnose.Diagnose(res); f.Kind == diagnose.Failover || f.ByKind[diagnose.Failover] != nil {
+			t.Fatalf("seed %d: %d failed runs called failover: %s", seed, len(f.ByKind[diagnose.Failover]), f.Text)
+		}
+	}
+}
+
+// unevenIncident is n login runs, each request to dc-east with probability
+// 1/4 and to dc-west otherwise, failing at the first crossing.
+func unevenIncident(n int, seed uint64) *replay.Result {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	var runs []replay.Run
+	steps := []struct{ name, method, path string }{{"login-page", "GET", "/login"}, {"sign-in", "POST", "/login"}, {"account", "GET", "/account"}}
+	for i := range n {
+		var hops []replay.Hop
+		failure, at := "", ""
+		for j, st := range steps {
+			servedBy := west1
+			if rng.IntN(4) == 0 {
+				servedBy = east1
+			}
+			hops = append(hops, replaytest.Hop(st.name, st.method, st.path, 200, servedBy))
+			if j > 0 && hops[j].Datacenter != hops[0].Datacenter {
+				failure, at = replay.AntiforgeryUndecryptable, st.name
+				if j == 2 {
+					failure = replay.SessionMissing
+				}
+				break
+			}
+		}
+		runs = append(runs, replaytest.Run(i, failure, at, hops...))
+	}
+	return result(runs...)
 }
 
 func TestModelDisagreesAndDoesNotApply(t *testing.T) {
@@ -124,12 +224,18 @@ func TestFailoverByEdgeReason(t *testing.T) {
 }
 
 func TestFailoverByDisappearingDatacenterWithoutHeaders(t *testing.T) {
-	runs := []replay.Run{okRun(0, west1), okRun(1, east1),
-		replaytest.Run(2, replay.SessionMissing, "account",
-			replaytest.Hop("login-page", "GET", "/login", 200, west1),
-			replaytest.Hop("sign-in", "POST", "/login", 302, west1),
-			replaytest.Hop("account", "GET", "/account", 302, east1, replay.HeaderFailure, "session-missing"))}
-	for i := 3; i < 20; i++ {
+	// dc-west serves, one run is caught moving from dc-west to dc-east, and
+	// then dc-west (1/12 of all requests) never serves again for 120 runs: a
+	// silence chance explains with probability below (1 − 1/12)^120 ≈ 3e-5.
+	var runs []replay.Run
+	for i := range 10 {
+		runs = append(runs, okRun(i, west1))
+	}
+	runs = append(runs, replaytest.Run(10, replay.SessionMissing, "account",
+		replaytest.Hop("login-page", "GET", "/login", 200, west1),
+		replaytest.Hop("sign-in", "POST", "/login", 302, west1),
+		replaytest.Hop("account", "GET", "/account", 302, east1, replay.HeaderFailure, "session-missing")))
+	for i := 11; i < 131; i++ {
 		runs = append(runs, okRun(i, east1))
 	}
 	f := diagnose.Diagnose(result(runs...))
@@ -137,6 +243,28 @@ func TestFailoverByDisappearingDatacenterWithoutHeaders(t *testing.T) {
 		t.Fatalf("kind %s: %s", f.Kind, f.Text)
 	}
 	contains(t, f.Text, "dc-west stopped serving")
+}
+
+// A run-level test: persistence keeps a run's requests together, so a few
+// trailing runs in one datacenter are no evidence that the other is gone.
+func TestTrailingPinnedRunsAreNoDatacenterLoss(t *testing.T) {
+	var runs []replay.Run
+	for i := range 290 {
+		if i%3 == 0 {
+			runs = append(runs, replaytest.Run(i, replay.AntiforgeryUndecryptable, "sign-in",
+				replaytest.Hop("login-page", "GET", "/login", 200, []string{east1, west1}[i%2]),
+				replaytest.Hop("sign-in", "POST", "/login", 500, []string{west1, east1}[i%2], replay.HeaderFailure, "antiforgery-undecryptable")))
+			continue
+		}
+		runs = append(runs, okRun(i, []string{east1, west1}[i%2]))
+	}
+	for i := 290; i < 298; i++ { // eight runs (24 requests) in a row pinned to dc-west
+		runs = append(runs, okRun(i, west1))
+	}
+	f := diagnose.Diagnose(result(runs...))
+	if f.Kind != diagnose.CrossDatacenter || f.Explained != f.Summary.Failures {
+		t.Fatalf("kind %s, %d of %d explained: %s", f.Kind, f.Explained, f.Summary.Failures, f.Text)
+	}
 }
 
 func TestInstanceRestart(t *testing.T) {

@@ -3,6 +3,7 @@ package diagnose
 import (
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 
@@ -48,27 +49,57 @@ func examine(res *replay.Result) *evidence {
 	return e
 }
 
-// goneDatacenters finds datacenters that served nothing in the last runs
-// while others kept serving: the edge stopped sending there.
+// goneDatacenters finds datacenters that stopped serving while others kept
+// serving: the edge stopped sending there.
+//
+// A silence at the end is evidence only when chance cannot explain it, and
+// a fixed count of quiet runs cannot tell: with weights 1:3 a login run
+// misses the light datacenter with probability 0.75³ ≈ 0.42, so three quiet
+// runs in a row end 7 % of short replays. The test: every run starts as a
+// new user, so its first request goes to a datacenter with that
+// datacenter's weight w at the edge, whatever persistence does later; a run
+// therefore reaches it with probability at least w, and g runs in a row
+// miss it with probability at most (1 − w)^g. w is estimated by the
+// datacenter's share of all requests, which understates w when it really
+// went away (so the test leans towards "still there"). It is called gone
+// when the runs after its last one, all served elsewhere, make that chance
+// smaller than goneAlpha: with w = 1/4 that takes 25 runs, so `run -n 20`
+// with weights 1:3 can never call it gone by chance.
 func goneDatacenters(runs []replay.Run) map[string]bool {
-	last := map[string]int{}
+	served := map[string]int{} // datacenter -> requests served
+	last := map[string]int{}   // datacenter -> index of the last run it served
+	total := 0
 	for i, run := range runs {
-		for _, dc := range run.Datacenters {
-			last[dc] = i
+		for _, h := range run.Hops {
+			if h.Datacenter != "" {
+				served[h.Datacenter]++
+				last[h.Datacenter] = i
+				total++
+			}
 		}
 	}
 	gone := map[string]bool{}
-	if len(last) < 2 {
+	if len(served) < 2 {
 		return gone
 	}
-	threshold := max(3, len(runs)/20)
-	for dc, i := range last {
-		if len(runs)-1-i >= threshold {
+	for dc, n := range served {
+		quiet := 0 // later runs that some other datacenter served
+		for _, run := range runs[last[dc]+1:] {
+			if len(run.Datacenters) > 0 {
+				quiet++
+			}
+		}
+		share := float64(n) / float64(total)
+		if float64(quiet)*math.Log1p(-share) < math.Log(goneAlpha) {
 			gone[dc] = true
 		}
 	}
 	return gone
 }
+
+// goneAlpha bounds how often a datacenter that kept its weight is called
+// gone, per datacenter and replay.
+const goneAlpha = 1e-3
 
 func (e *evidence) classify(run *replay.Run) Kind {
 	if run.Crossed {
@@ -172,6 +203,17 @@ func oneInstance(run *replay.Run) (string, bool) {
 	return inst, inst != ""
 }
 
+// indexes turns byKind into run Indexes.
+func (e *evidence) indexes() map[Kind][]int {
+	out := make(map[Kind][]int, len(e.byKind))
+	for k, idx := range e.byKind {
+		for _, i := range idx {
+			out[k] = append(out[k], e.res.Runs[i].Index)
+		}
+	}
+	return out
+}
+
 func (e *evidence) verdict() (Kind, int, int) {
 	best, n := Other, 0
 	for _, k := range priority {
@@ -188,13 +230,13 @@ func (e *evidence) verdict() (Kind, int, int) {
 
 func (e *evidence) text(f Finding, flow string) string {
 	s := f.Summary
-	head := fmt.Sprintf("%d of %d %s runs failed (%s, 95 %% CI %s).", s.Failures, s.Runs, flow, pct(s.FailureRate), CI(s.CILow, s.CIHigh))
+	head := fmt.Sprintf("%d of %d %s runs failed (%s, %s CI %s).", s.Failures, s.Runs, flow, pct(s.FailureRate), Level(f.Confidence), CI(f.CILow, f.CIHigh))
 	body := ""
 	switch f.Kind {
 	case CrossDatacenter:
 		body = e.crossedSentence(f) + " The edge does not keep users on one datacenter: enable persistence at the edge, or share the machine key and session store across datacenters."
 	case SessionLost:
-		body = e.crossedSentence(f) + " Every one of them lost its session (session-missing): the anti-forgery token now decrypts everywhere, but sessions live in one server's memory. Enable persistence at the edge, or move sessions to a shared store."
+		body = e.crossedSentence(f) + " " + e.sessionSentence(f) + ": the anti-forgery token now decrypts everywhere, but sessions live in one server's memory. Enable persistence at the edge, or move sessions to a shared store."
 	case Failover:
 		body = fmt.Sprintf("%s lost their login mid-flow because %s stopped serving (edge reason failover or temporary, a 502/503 from the edge itself, or no request served there afterwards): moved to another datacenter, which cannot read their anti-forgery token or session, or refused by the edge. Expected while a datacenter is down; to make it invisible to users, share the machine key and session store across datacenters.",
 			e.ofFailed(f.Explained), names(e.downFrom))
@@ -220,7 +262,8 @@ func (e *evidence) text(f Finding, flow string) string {
 
 // crossedSentence: "Every failed run crossed datacenters mid-flow (dc-east →
 // dc-west) and received a new `lbs` cookie at the crossing; none of the 100
-// successful runs crossed."
+// successful runs crossed." It says "every" only of a count that is all of
+// its runs, and gives the counts otherwise.
 func (e *evidence) crossedSentence(f Finding) string {
 	s := f.Summary
 	who := "Every failed run"
@@ -234,19 +277,24 @@ func (e *evidence) crossedSentence(f Finding) string {
 		}
 	}
 	out := fmt.Sprintf("%s crossed datacenters mid-flow (%s)", who, dirs)
-	var cookies []string
-	for c, n := range e.reissued {
-		if 2*n >= s.CrossedFailed {
-			cookies = append(cookies, "`"+c+"`")
+	var all, some []string
+	for _, c := range slices.Sorted(maps.Keys(e.reissued)) {
+		switch n := e.reissued[c]; {
+		case n == s.CrossedFailed:
+			all = append(all, "`"+c+"`")
+		case 2*n >= s.CrossedFailed:
+			some = append(some, fmt.Sprintf("%d of them a new `%s`", n, c))
 		}
 	}
-	slices.Sort(cookies)
-	switch len(cookies) {
+	switch len(all) {
 	case 0:
 	case 1:
-		out += " and received a new " + cookies[0] + " cookie at the crossing"
+		out += " and received a new " + all[0] + " cookie at the crossing"
 	default:
-		out += " and received new " + strings.Join(cookies, " and ") + " cookies at the crossing"
+		out += " and received new " + strings.Join(all, " and ") + " cookies at the crossing"
+	}
+	if len(some) > 0 {
+		out += "; at the crossing " + strings.Join(some, ", ") + " cookie"
 	}
 	switch ok := s.Succeeded(); {
 	case ok == 0:
@@ -257,6 +305,16 @@ func (e *evidence) crossedSentence(f Finding) string {
 		out += fmt.Sprintf("; %d of the %d successful runs crossed too.", s.CrossedOK, ok)
 	}
 	return out
+}
+
+// sessionSentence: "Every one of them lost its session (session-missing)",
+// or the count when some failed otherwise.
+func (e *evidence) sessionSentence(f Finding) string {
+	n := f.Summary.Causes[replay.SessionMissing]
+	if n == f.Summary.Failures {
+		return "Every one of them lost its session (session-missing)"
+	}
+	return fmt.Sprintf("%d of the %d failed runs lost their session (session-missing)", n, f.Summary.Failures)
 }
 
 func (e *evidence) ofFailed(n int) string {
@@ -282,11 +340,11 @@ func names(m map[string]int) string {
 }
 
 // refusedAfterLoss recognises a run whose last answer came from the edge
-// itself — a 502, 503 or 504 that no app served — after earlier requests
-// had been served by a datacenter that then went away (or that the edge
-// names as down): the user was pinned to a datacenter that died.
+// itself — a 502, 503 or 504 that no app served — for a datacenter that
+// went away (or that the edge names as down): either the user was pinned to
+// a datacenter that died, or the request was in flight there when it died.
 func (e *evidence) refusedAfterLoss(run *replay.Run) (string, bool) {
-	if len(run.Hops) < 2 {
+	if len(run.Hops) == 0 {
 		return "", false
 	}
 	last := run.Hops[len(run.Hops)-1]
@@ -294,8 +352,11 @@ func (e *evidence) refusedAfterLoss(run *replay.Run) (string, bool) {
 		(last.Status != 502 && last.Status != 503 && last.Status != 504) {
 		return "", false
 	}
+	if dc := last.EdgeDatacenter; dc != "" && (e.gone[dc] || last.EdgeReason == "member-down") {
+		return dc, true
+	}
 	for _, dc := range run.Datacenters {
-		if e.gone[dc] || (last.EdgeReason == "member-down" && last.EdgeDatacenter == dc) {
+		if e.gone[dc] {
 			return dc, true
 		}
 	}

@@ -25,14 +25,10 @@ const (
 	Confidence = 0.999
 	// Concurrency is the number of simulated users at once.
 	Concurrency = 8
-	// MidFlowConcurrency keeps enough runs in flight that a fault lands in
-	// the middle of many of them.
-	MidFlowConcurrency = 32
-	// MidFlowLatency slows each datacenter so that runs are caught mid-flow.
-	MidFlowLatency = 100 * time.Millisecond
-	// RequestTimeout bounds one request; a datacenter going away must not
-	// hang a run.
-	RequestTimeout = 10 * time.Second
+	// MidFlow is the size of ReplayAround's Straddling wave: when a fault
+	// hits about half of the held runs, missing every loss has a
+	// probability near 2^-32.
+	MidFlow = 32
 	// ScenarioTimeout bounds one spec, Up and Down included.
 	ScenarioTimeout = 3 * time.Minute
 	// PrepareTimeout bounds the one-time image build.
@@ -40,6 +36,11 @@ const (
 	// DownTimeout bounds tearing a lab down.
 	DownTimeout = time.Minute
 )
+
+// AroundAFault is the waves the shipped fault stories replay: a third of
+// Runs before the fault, MidFlow runs held mid-flow while it is applied, a
+// third of Runs after it.
+var AroundAFault = Around{Before: Runs / 3, Straddling: MidFlow, After: Runs / 3}
 
 // Runtime is the runtime the suite runs on: STICKYLAB_RUNTIME, or auto.
 func Runtime() string {

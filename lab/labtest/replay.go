@@ -66,7 +66,7 @@ func artifactBase(dir string) string {
 // fault has no single model.
 func record(res *replay.Result, model *stats.Model) {
 	GinkgoHelper()
-	var opts []diagnose.Option
+	opts := []diagnose.Option{diagnose.WithConfidence(Confidence)}
 	if model != nil {
 		opts = append(opts, diagnose.WithModel(*model))
 	}

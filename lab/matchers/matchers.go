@@ -36,11 +36,15 @@ type resultMatcher struct {
 	check func(*replay.Result) verdict
 	res   *replay.Result
 	v     verdict
+	err   error // a bad option, reported by Match
 }
 
 var _ types.GomegaMatcher = (*resultMatcher)(nil)
 
 func (m *resultMatcher) Match(actual any) (bool, error) {
+	if m.err != nil {
+		return false, m.err
+	}
 	switch r := actual.(type) {
 	case *replay.Result:
 		if r == nil {
@@ -138,36 +142,27 @@ func HaveFailureRate(matcher types.GomegaMatcher) types.GomegaMatcher {
 	})
 }
 
-// HaveFailureRateBelow passes when the 95 % Wilson upper bound of the
-// failure rate is below p: "with 95 % confidence, fewer than p fail".
+// HaveFailureRateBelow passes when, with 95 % confidence, fewer than p of
+// the runs fail: the exact one-sided upper bound stats.UpperBound is at most
+// p. It is the definition stats.RunsToDetect uses, so RunsToDetect(p, 0.95)
+// clean runs are exactly enough.
 func HaveFailureRateBelow(p float64) types.GomegaMatcher {
-	return newMatcher(fmt.Sprintf("to have a failure rate below %s with 95 %% confidence", pct(p)), func(res *replay.Result) verdict {
+	return HaveFailureRateBelowAt(p, 0.95)
+}
+
+// HaveFailureRateBelowAt is HaveFailureRateBelow at another confidence.
+func HaveFailureRateBelowAt(p, confidence float64) types.GomegaMatcher {
+	level := diagnose.Level(confidence)
+	return newMatcher(fmt.Sprintf("to have a failure rate below %s with %s confidence", pct(p), level), func(res *replay.Result) verdict {
 		s := res.Summary()
-		v := verdict{ok: s.Runs > 0 && s.CIHigh < p, offender: firstFailed(res, anyRun)}
-		v.why = fmt.Sprintf("%d of %d runs failed and the 95 %% upper bound is %s.", s.Failures, s.Runs, pct(s.CIHigh))
-		if s.Failures == 0 && s.CIHigh >= p {
-			v.why += fmt.Sprintf(" No run failed, but %d runs are too few to claim that; %d would do.", s.Runs, needRuns(p))
+		bound := stats.UpperBound(s.Failures, s.Runs, confidence)
+		v := verdict{ok: s.Runs > 0 && bound <= p, offender: firstFailed(res, anyRun)}
+		v.why = fmt.Sprintf("%d of %d runs failed and the one-sided %s upper bound is %s.", s.Failures, s.Runs, level, pct(bound))
+		if s.Failures == 0 && !v.ok {
+			v.why += fmt.Sprintf(" No run failed, but %d runs are too few to claim that; %d would do.", s.Runs, stats.RunsToDetect(p, confidence))
 		}
 		return v
 	})
-}
-
-// needRuns is the smallest n whose Wilson upper bound for 0 of n is below p.
-func needRuns(p float64) int {
-	n := 1
-	for stats.WilsonUpper(0, n, 0.95) >= p && n < 1<<24 {
-		n *= 2
-	}
-	lo := n / 2
-	for lo < n {
-		mid := (lo + n) / 2
-		if stats.WilsonUpper(0, mid, 0.95) < p {
-			n = mid
-		} else {
-			lo = mid + 1
-		}
-	}
-	return n
 }
 
 // HaveFailureRateNear passes when the model's rate lies inside the 95 %
@@ -199,34 +194,6 @@ func HaveFailureRateNearAt(model stats.Model, confidence float64) types.GomegaMa
 		return verdict{ok: ok, offender: firstFailed(res, anyRun),
 			why: fmt.Sprintf("the measured rate is %s (%d of %d, %g %% CI %s) and the model's %s is %s it.",
 				pct(s.FailureRate), s.Failures, s.Runs, 100*confidence, diagnose.CI(lo, hi), pct(model.FailureRate), inside)}
-	})
-}
-
-// kinds are the diagnose kinds HaveFailuresExplainedBy accepts.
-var kinds = []diagnose.Kind{diagnose.CrossDatacenter, diagnose.Failover, diagnose.InstanceRestart,
-	diagnose.KeyRotation, diagnose.SessionLost, diagnose.Healthy, diagnose.Other}
-
-// HaveFailuresExplainedBy takes either a diagnosis kind or a failure class.
-// A kind ("cross-datacenter", "session-lost", "failover", ...) passes when
-// diagnose.Diagnose finds that kind. A failure class
-// ("antiforgery-undecryptable", "session-missing", ...) passes when at least
-// one run failed and every failed run has that class.
-func HaveFailuresExplainedBy(cause string) types.GomegaMatcher {
-	if slices.Contains(kinds, diagnose.Kind(cause)) {
-		return newMatcher(fmt.Sprintf("to be diagnosed as %s", cause), func(res *replay.Result) verdict {
-			f := diagnose.Diagnose(res)
-			why := fmt.Sprintf("the diagnosis is %s.", f.Kind)
-			return verdict{ok: f.Kind == diagnose.Kind(cause), why: why, offender: f.Example}
-		})
-	}
-	return newMatcher(fmt.Sprintf("to have every failure of class %s", cause), func(res *replay.Result) verdict {
-		s := res.Summary()
-		if s.Failures == 0 {
-			return verdict{why: fmt.Sprintf("no run failed (%d runs), so no failure is explained.", s.Runs), offender: -1}
-		}
-		n := s.Causes[cause]
-		return verdict{ok: n == s.Failures, offender: firstFailed(res, func(r replay.Run) bool { return r.Failure != cause }),
-			why: fmt.Sprintf("%d of %d failed runs have class %s; classes: %v.", n, s.Failures, cause, s.Causes)}
 	})
 }
 

@@ -1,6 +1,8 @@
 package matchers_test
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -80,7 +82,14 @@ func TestHaveFailureRate(t *testing.T) {
 func TestHaveFailureRateBelow(t *testing.T) {
 	g := NewWithT(t)
 	g.Expect(healthy).To(matchers.HaveFailureRateBelow(0.02))
-	failsWith(t, matchers.HaveFailureRateBelow(0.01), healthy, "upper bound is 1.3 %", "No run failed, but 300 runs are too few to claim that; 381 would do.")
+	// 300 clean runs prove "below 1 %" at 95 %: RunsToDetect(0.01, 0.95)
+	// is 299, and the matcher uses the same bound.
+	g.Expect(healthy).To(matchers.HaveFailureRateBelow(0.01))
+	g.Expect(stats.RunsToDetect(0.01, 0.95)).To(Equal(299))
+	short := &replay.Result{Flow: "login", Runs: healthy.Runs[:298]}
+	failsWith(t, matchers.HaveFailureRateBelow(0.01), short, "one-sided 95 % upper bound is 1.0 %", "No run failed, but 298 runs are too few to claim that; 299 would do.")
+	failsWith(t, matchers.HaveFailureRateBelowAt(0.01, 0.999), healthy, "below 1.0 % with 99.9 % confidence", "one-sided 99.9 % upper bound is 2.3 %", "688 would do.")
+	failsWith(t, matchers.HaveFailureRateBelow(0.5), incident, "runs failed and the one-sided 95 % upper bound is 7")
 }
 
 func TestHaveFailureRateNear(t *testing.T) {
@@ -96,9 +105,33 @@ func TestHaveFailuresExplainedBy(t *testing.T) {
 	g.Expect(incident).To(matchers.HaveFailuresExplainedBy("cross-datacenter"))
 	g.Expect(healthy).To(matchers.HaveFailuresExplainedBy("healthy"))
 	g.Expect(badPassword).To(matchers.HaveFailuresExplainedBy(replay.BadCredentials))
-	failsWith(t, matchers.HaveFailuresExplainedBy("session-lost"), incident, "to be diagnosed as session-lost, but the diagnosis is cross-datacenter.", "     > Cookie: ")
-	failsWith(t, matchers.HaveFailuresExplainedBy(replay.SessionMissing), incident, "failed runs have class session-missing", "failed: antiforgery-undecryptable at step sign-in")
+	failsWith(t, matchers.HaveFailuresExplainedBy("session-lost"), incident, "to have every failed run explained by session-lost, but 0 of ", " failed runs are explained by session-lost.", "run 1: cross-datacenter (session-missing at step account; datacenters dc-west → dc-east)", "     > Cookie: ")
+	failsWith(t, matchers.HaveFailuresExplainedBy(replay.SessionMissing), incident, "failed runs are explained by session-missing", "failed: antiforgery-undecryptable at step sign-in")
 	failsWith(t, matchers.HaveFailuresExplainedBy(replay.SessionMissing), healthy, "no run failed (300 runs)")
+	failsWith(t, matchers.HaveFailuresExplainedBy("cross-datacenter"), healthy, "no run failed (300 runs)")
+}
+
+// Most failed runs crossing datacenters is not every failed run: the two
+// runs refused by the edge are named, and the first is shown hop by hop.
+func TestHaveFailuresExplainedByNeedsEveryRunUnlessAtLeast(t *testing.T) {
+	mixed := &replay.Result{Flow: "login", Requests: 3, BaseURL: incident.BaseURL, Runs: slices.Clone(incident.Runs)}
+	for i := range 2 {
+		mixed.Runs = append(mixed.Runs, replaytest.Run(400+i, replay.HTTPError, "login-page",
+			replaytest.Hop("login-page", "GET", "/login", 503, "", "Retry-After", "1")))
+	}
+	failed := mixed.Summary().Failures
+	failsWith(t, matchers.HaveFailuresExplainedBy("cross-datacenter"), mixed,
+		fmt.Sprintf("but %d of %d failed runs are explained by cross-datacenter.", failed-2, failed),
+		"Not explained (2):\n  run 400: other (http-error at step login-page; datacenters none)\n  run 401: other",
+		"Run 400 failed: http-error at step login-page", "     < Retry-After: 1")
+	failsWith(t, matchers.HaveFailuresExplainedBy(replay.AntiforgeryUndecryptable, matchers.AtLeast(0.9)), mixed,
+		"to have at least 90.0 % of the failed runs of class antiforgery-undecryptable", "run 1: session-missing")
+
+	g := NewWithT(t)
+	g.Expect(mixed).To(matchers.HaveFailuresExplainedBy("cross-datacenter", matchers.AtLeast(0.99)))
+	g.Expect(mixed).To(matchers.HaveFailuresExplainedBy(replay.AntiforgeryUndecryptable, matchers.AtLeast(0.6)))
+	_, err := matchers.HaveFailuresExplainedBy("cross-datacenter", matchers.AtLeast(0)).Match(mixed)
+	g.Expect(err).To(MatchError(ContainSubstring("AtLeast(0): the fraction must be in (0, 1]")))
 }
 
 func TestHaveCrossedDatacenters(t *testing.T) {

@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
@@ -18,6 +19,7 @@ type options struct {
 	user, pass  string
 	concurrency int
 	stepDone    func(run int, step string)
+	hold        func(ctx context.Context, run int, step string)
 }
 
 func defaults() options {
@@ -95,4 +97,21 @@ func WithConcurrency(c int) Option {
 // Keep it quick.
 func WithStepDone(fn func(run int, step string)) Option {
 	return func(o *options) error { o.stepDone = fn; return nil }
+}
+
+// WithHold is called like WithStepDone, right after it, but may block: the
+// run waits until fn returns before it checks the step and sends its next
+// request. It holds runs at a chosen point of their flow, e.g. between the
+// login POST and the next request until a fault has been applied. fn must
+// return once ctx (the replay's) ends; the run then sends nothing more (its
+// next step fails with class timeout). Concurrency must leave room for the
+// runs held at once: a held run keeps its worker.
+func WithHold(fn func(ctx context.Context, run int, step string)) Option {
+	return func(o *options) error {
+		if fn == nil {
+			return fmt.Errorf("WithHold: nil function")
+		}
+		o.hold = fn
+		return nil
+	}
 }

@@ -333,3 +333,52 @@ func TestDeadlineAndRequestTimeout(t *testing.T) {
 		t.Errorf("per-request timeout: err %v, runs %+v", err, res.Runs)
 	}
 }
+
+// An interrupted replay keeps what it measured: the runs that completed, with
+// how many were planned and why it stopped; the runs the interruption cut
+// are marked and left out of Completed.
+func TestInterruptedReplayReturnsItsCompletedRuns(t *testing.T) {
+	const quick, workers = 10, 3
+	var served, held atomic.Int32
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if served.Add(1) <= quick {
+			fmt.Fprint(w, "ok")
+			return
+		}
+		// Every worker is now stuck here: interrupt the replay.
+		if held.Add(1) == workers {
+			cancel()
+		}
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	flow := replay.Flow{Name: "ping", Steps: []replay.Step{{Name: "ping", Path: "/"}}}
+	res, err := newReplayer(t, srv.URL).Replay(ctx, flow, 1000, workers)
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "stopped after 10 of 1000 runs") {
+		t.Errorf("err = %v, want context.Canceled after 10 of 1000 runs", err)
+	}
+	if res == nil {
+		t.Fatal("no result with the error: the completed runs are lost")
+	}
+	if !res.Partial() || res.Planned != 1000 || res.Interrupted != context.Canceled.Error() {
+		t.Errorf("partial %v, planned %d, interrupted %q: want true, 1000, %q", res.Partial(), res.Planned, res.Interrupted, context.Canceled)
+	}
+	done := res.Completed()
+	if len(done.Runs) != quick || done.Dropped != workers || len(res.Runs) != quick+workers {
+		t.Fatalf("completed %d (dropped %d) of %d recorded, want %d completed and the %d cut dropped",
+			len(done.Runs), done.Dropped, len(res.Runs), quick, workers)
+	}
+	for _, run := range done.Runs {
+		if !run.OK || run.Interrupted || len(run.Hops) != 1 {
+			t.Errorf("completed run %d: ok %v, interrupted %v, %d hops", run.Index, run.OK, run.Interrupted, len(run.Hops))
+		}
+	}
+	if s := done.Summary(); s.Runs != quick || s.Failures != 0 {
+		t.Errorf("summary of the completed runs: %d runs, %d failed; want %d, 0 (cut runs are not failures)", s.Runs, s.Failures, quick)
+	}
+	if !done.Partial() || done.Planned != 1000 {
+		t.Errorf("Completed lost the partial marks: partial %v, planned %d", done.Partial(), done.Planned)
+	}
+}

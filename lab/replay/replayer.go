@@ -73,8 +73,9 @@ func (r *Replayer) Probe(ctx context.Context) error {
 
 // Replay runs flow n times with concurrency workers. Runs that never started
 // (ctx ended first) are not in the result; a run the ctx cut counts as
-// timeout. When ctx ends early the partial result comes with an error
-// wrapping ctx.Err().
+// timeout and is marked Interrupted. When ctx ends early the partial result
+// (Partial, Planned, Interrupted; Completed leaves out the runs it cut)
+// comes with an error wrapping ctx.Err().
 func (r *Replayer) Replay(ctx context.Context, flow Flow, n, concurrency int) (*Result, error) {
 	if n <= 0 {
 		return nil, fmt.Errorf("replay: runs must be > 0, got %d", n)
@@ -86,9 +87,12 @@ func (r *Replayer) Replay(ctx context.Context, flow Flow, n, concurrency int) (*
 		return nil, fmt.Errorf("replay: %w", err)
 	}
 	res := r.newResult(flow, concurrency)
+	res.Planned = n
 	r.drive(ctx, flow, res, n, nil)
 	if len(res.Runs) < n || (ctx.Err() != nil && res.cut()) {
-		return res, fmt.Errorf("replay %s: stopped after %d of %d runs: %w", flow.Name, len(res.Runs), n, context.Cause(ctx))
+		res.Interrupted = context.Cause(ctx).Error()
+		done := len(res.Completed().Runs)
+		return res, fmt.Errorf("replay %s: stopped after %d of %d runs: %w", flow.Name, done, n, context.Cause(ctx))
 	}
 	return res, nil
 }
@@ -105,9 +109,10 @@ func (r *Replayer) ReplayUntil(ctx context.Context, flow Flow, rule stats.StopRu
 		return nil, fmt.Errorf("replay: %w", err)
 	}
 	res := r.newResult(flow, r.opts.concurrency)
-	res.Rule, res.Decision = rule.String(), stats.Undecided
+	res.Rule, res.Decision, res.Planned = rule.String(), stats.Undecided, rule.Max
 	stopped := r.drive(ctx, flow, res, rule.Max, &rule)
 	if !stopped && ctx.Err() != nil {
+		res.Interrupted = context.Cause(ctx).Error()
 		return res, fmt.Errorf("replay %s: stopped undecided after %d runs: %w", flow.Name, len(res.Runs), context.Cause(ctx))
 	}
 	return res, nil
@@ -145,10 +150,12 @@ func (r *Replayer) drive(ctx context.Context, flow Flow, res *Result, total int,
 	record := func(run Run) {
 		mu.Lock()
 		defer mu.Unlock()
+		// A run cut by the replay's own context says nothing about the
+		// endpoint: it is recorded (as timeout, Interrupted) but not fed to
+		// the rule, and Completed leaves it out.
+		run.Interrupted = run.Failure == Timeout && ctx.Err() != nil
 		res.Runs = append(res.Runs, run)
-		// A run cut by the replay's own deadline says nothing about the
-		// endpoint: it is recorded (as timeout) but not fed to the rule.
-		if cut := run.Failure == Timeout && ctx.Err() != nil; rule != nil && !stopped && !cut {
+		if rule != nil && !stopped && !run.Interrupted {
 			observed++
 			if !run.OK {
 				failures++

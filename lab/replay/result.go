@@ -34,6 +34,14 @@ type Result struct {
 	// Rule and Decision are set by ReplayUntil.
 	Rule     string
 	Decision stats.Decision
+	// Planned is the number of runs asked for (Replay's n, the stop rule's
+	// cap; 0 when unbounded).
+	Planned int
+	// Interrupted says why the replay ended before it was done (its
+	// context's cause, e.g. "context canceled"); "" when it ran to its end.
+	Interrupted string
+	// Dropped counts the runs the interruption cut, which Completed leaves out.
+	Dropped int
 }
 
 // Run is one journey with a fresh cookie jar.
@@ -53,9 +61,12 @@ type Run struct {
 	// step was expected to renew.
 	Reissued []string
 	Hops     []Hop
-	Err      string // what went wrong, for people
-	Start    time.Time
-	Duration time.Duration
+	// Interrupted is true when the replay's own context cut the run (Ctrl-C,
+	// a deadline): it says nothing about the endpoint (Failure is timeout).
+	Interrupted bool
+	Err         string // what went wrong, for people
+	Start       time.Time
+	Duration    time.Duration
 }
 
 // Hop is one request and its response.

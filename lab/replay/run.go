@@ -68,6 +68,9 @@ func (r *Replayer) run(ctx context.Context, flow Flow, idx int, shared *http.Tra
 		if done := rn.r.opts.stepDone; done != nil {
 			done(idx, step.Name)
 		}
+		if hold := rn.r.opts.hold; hold != nil {
+			hold(ctx, idx, step.Name)
+		}
 		if why := step.Expect.check(hops, body); why != "" {
 			class := classify(step, hops, body)
 			if class == "" {

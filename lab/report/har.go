@@ -25,6 +25,10 @@ type HARLog struct {
 	Pages   []HARPage  `json:"pages"`
 	Entries []HAREntry `json:"entries"`
 	Comment string     `json:"comment,omitempty"`
+	// Partial marks the HAR of an interrupted replay: it holds the runs
+	// that completed, of PlannedRuns.
+	Partial     bool `json:"_partial,omitempty"`
+	PlannedRuns int  `json:"_plannedRuns,omitempty"`
 }
 
 // HARCreator names the tool.
@@ -141,14 +145,20 @@ type HARTimings struct {
 // Version is written as the HAR creator's version.
 var Version = "1"
 
-// BuildHAR converts a replay into a HAR document: a page per run, an entry per hop.
+// BuildHAR converts a replay into a HAR document: a page per run, an entry
+// per hop. Of an interrupted replay it holds the completed runs.
 func BuildHAR(res *replay.Result) HAR {
 	h := HAR{Log: HARLog{Version: "1.2", Creator: HARCreator{Name: "stickylab", Version: Version},
 		Pages: []HARPage{}, Entries: []HAREntry{}}}
 	if res == nil {
 		return h
 	}
+	res = res.Completed()
 	h.Log.Comment = fmt.Sprintf("stickylab replay of %s against %s", res.Flow, res.BaseURL)
+	if res.Partial() {
+		h.Log.Partial, h.Log.PlannedRuns = true, res.Planned
+		h.Log.Comment += fmt.Sprintf(" (partial: %s)", partialText(res))
+	}
 	for _, run := range res.Runs {
 		id := fmt.Sprintf("run_%d", run.Index)
 		title := fmt.Sprintf("%s run %d: ok", res.Flow, run.Index)

@@ -31,23 +31,39 @@ type Summary struct {
 	// ModelNote then says why.
 	ExpectedFailureRate *float64 `json:"expected_failure_rate"`
 	ModelNote           string   `json:"model_note,omitempty"`
-	ModelAgrees         *bool    `json:"model_agrees,omitempty"`
-	Decision            string   `json:"decision,omitempty"` // ReplayUntil: above | below | undecided
-	Rule                string   `json:"rule,omitempty"`
-	Concurrency         int      `json:"concurrency"`
-	ReusedConnections   bool     `json:"reused_connections"`
-	ElapsedMS           int64    `json:"elapsed_ms"`
+	// ModelAgrees is judged against the interval CILow–CIHigh at Confidence
+	// (ci95_low/ci95_high stay the 95 % interval whatever the level).
+	ModelAgrees       *bool   `json:"model_agrees,omitempty"`
+	Confidence        float64 `json:"confidence"`
+	CILow             float64 `json:"ci_low"`
+	CIHigh            float64 `json:"ci_high"`
+	Decision          string  `json:"decision,omitempty"` // ReplayUntil: above | below | undecided
+	Rule              string  `json:"rule,omitempty"`
+	Concurrency       int     `json:"concurrency"`
+	ReusedConnections bool    `json:"reused_connections"`
+	ElapsedMS         int64   `json:"elapsed_ms"`
+	// Partial is true when the replay was interrupted (Ctrl-C, a deadline, a
+	// lost engine): the figures cover the Runs that completed, of
+	// PlannedRuns; DroppedRuns were cut mid-flow and are not counted.
+	Partial     bool   `json:"partial"`
+	PlannedRuns int    `json:"planned_runs,omitempty"`
+	DroppedRuns int    `json:"dropped_runs,omitempty"`
+	Interrupted string `json:"interrupted,omitempty"`
 }
 
 // JSON builds the --json object; model may be nil (an external URL has none).
+// Of an interrupted replay it counts only the completed runs.
 func JSON(res *replay.Result, finding diagnose.Finding, model *stats.Model) Summary {
+	res = res.Completed()
 	s := res.Summary()
 	out := Summary{Runs: s.Runs, Failed: s.Failures, FailureRate: s.FailureRate, CI95Low: s.CILow, CI95High: s.CIHigh,
 		Causes: s.Causes, Datacenters: s.Datacenters, Instances: s.Instances, CrossedFailed: s.CrossedFailed, CrossedOK: s.CrossedOK,
 		Diagnosis: finding.Text, Finding: string(finding.Kind), ModelAgrees: finding.ModelAgrees}
+	out.Confidence, out.CILow, out.CIHigh = judgement(s, finding)
 	if res != nil {
 		out.Flow, out.URL, out.Concurrency, out.ReusedConnections = res.Flow, res.BaseURL, res.Concurrency, res.Reused
 		out.Decision, out.Rule, out.ElapsedMS = string(res.Decision), res.Rule, res.Elapsed.Milliseconds()
+		out.Partial, out.PlannedRuns, out.DroppedRuns, out.Interrupted = res.Partial(), res.Planned, res.Dropped, res.Interrupted
 	}
 	switch {
 	case model == nil:

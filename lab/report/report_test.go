@@ -215,6 +215,36 @@ func TestMarkdown(t *testing.T) {
 	}
 }
 
+// A finding judged at 99.9 % (the level the scenarios assert at) gives a
+// report that states that level and its interval, and no 95 % verdict.
+func TestReportsStateTheConfidenceOfTheJudgement(t *testing.T) {
+	res := replaytest.Incident(300, 4, true)
+	s := res.Summary()
+	_, hi95 := stats.Wilson(s.Failures, s.Runs, 0.95)
+	_, hi999 := stats.Wilson(s.Failures, s.Runs, 0.999)
+	model := stats.Model{Applies: true, FailureRate: (hi95 + hi999) / 2, Formula: "1 − Σ wᵢ³", Why: "per-request choice"}
+	f := diagnose.Diagnose(res, diagnose.WithModel(model), diagnose.WithConfidence(0.999))
+	var buf bytes.Buffer
+	if err := report.WriteMarkdown(&buf, res, f, &model); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{"| failure rate | 99.9 % CI | expected |", "| " + diagnose.CI(f.CILow, f.CIHigh) + " |", "agrees: the model is inside its 99.9 % CI"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"95 %", "disagrees"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("report says %q:\n%s", bad, out)
+		}
+	}
+	j := report.JSON(res, f, &model)
+	if j.Confidence != 0.999 || j.CIHigh != hi999 || j.ModelAgrees == nil || !*j.ModelAgrees || j.CI95High != hi95 {
+		t.Errorf("JSON judgement: confidence %g, interval %g–%g, agrees %v, ci95_high %g", j.Confidence, j.CILow, j.CIHigh, j.ModelAgrees, j.CI95High)
+	}
+}
+
 func TestMarkdownActs(t *testing.T) {
 	one := replaytest.Incident(10, 1, false)
 	var buf bytes.Buffer

@@ -41,6 +41,29 @@ func TestRunsToDetectAndUpperBound(t *testing.T) {
 	}
 	near(t, "UpperBoundNoFailure(300, .95)", stats.UpperBoundNoFailure(300, 0.95), 0.00994, 0.00001)
 	near(t, "UpperBoundNoFailure(1, .95)", stats.UpperBoundNoFailure(1, 0.95), 0.95, 1e-12)
+	// Clopper–Pearson one-sided bounds (beta quantiles, computed independently).
+	near(t, "UpperBound(1, 100, .95)", stats.UpperBound(1, 100, 0.95), 0.04656, 0.00001)
+	near(t, "UpperBound(225, 300, .999)", stats.UpperBound(225, 300, 0.999), 0.82263, 0.00001)
+	if b := stats.UpperBound(5, 5, 0.95); b != 1 {
+		t.Errorf("UpperBound(5, 5) = %g, want 1", b)
+	}
+}
+
+// How many runs it takes to detect a rate and how many clean runs prove a
+// rate below it are one number: RunsToDetect is the first n whose bound
+// reaches p.
+func TestRunsToDetectIsWhereTheUpperBoundReachesTheRate(t *testing.T) {
+	for _, c := range []float64{0.9, 0.95, 0.99, 0.999} {
+		for _, p := range []float64{0.001, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5} {
+			n := stats.RunsToDetect(p, c)
+			if b := stats.UpperBound(0, n, c); b > p {
+				t.Errorf("RunsToDetect(%g, %g) = %d, but the bound after %d clean runs is %g > %g", p, c, n, n, b, p)
+			}
+			if b := stats.UpperBound(0, n-1, c); n > 1 && b <= p {
+				t.Errorf("RunsToDetect(%g, %g) = %d, but %d clean runs already bound the rate at %g", p, c, n, n-1, b)
+			}
+		}
+	}
 }
 
 func TestSPRT(t *testing.T) {

@@ -31,11 +31,22 @@ type Tier struct {
 	DecisionHeaders   *bool         `yaml:"decision_headers,omitempty" json:"decision_headers"`
 }
 
-// Cookie is a persistence cookie: its name, codec and lifetime (0 = session cookie).
+// Cookie is a persistence cookie: its name, codec and lifetime (0 = session
+// cookie), and HAProxy's cookie options. Omitted options keep the default
+// behaviour: no Cache-Control, HttpOnly, Secure when the client connection
+// is HTTPS.
 type Cookie struct {
 	Name  string        `yaml:"name,omitempty" json:"name"`
 	Codec string        `yaml:"codec,omitempty" json:"codec"`
 	TTL   time.Duration `yaml:"ttl,omitempty" json:"ttl"`
+	// NoCache adds Cache-Control: private to a cacheable response that
+	// inserts the cookie, so a shared cache cannot hand one pin to everybody.
+	NoCache bool `yaml:"nocache,omitempty" json:"nocache,omitempty"`
+	// HTTPOnly adds HttpOnly to the cookie (nil: true).
+	HTTPOnly *bool `yaml:"httponly,omitempty" json:"httponly,omitempty"`
+	// Secure adds Secure always (true) or never (false); nil: when the
+	// client connection is HTTPS.
+	Secure *bool `yaml:"secure,omitempty" json:"secure,omitempty"`
 }
 
 // Edge is the CDN tier: a Tier whose members are the datacenters, plus TLS.

@@ -156,13 +156,37 @@ func TestLoadMissingFile(t *testing.T) {
 }
 
 func TestLoadTheShippedExamples(t *testing.T) {
-	files, _ := filepath.Glob("../../examples/*.yaml")
-	if len(files) == 0 {
-		t.Skip("no examples/*.yaml yet")
+	files, err := filepath.Glob("../../examples/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no examples/*.yaml found (%v): the shipped examples must exist and load", err)
 	}
 	for _, f := range files {
 		if _, err := topology.Load(f); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}
+	}
+}
+
+// A cookie forced Secure behind a plain-HTTP edge would never come back:
+// the topology says so instead of failing quietly at run time.
+func TestCookieOptionsParseAndSecureNeedsTLS(t *testing.T) {
+	topo, err := topology.Parse("ok.yaml", []byte("edge: {cookie: {nocache: true, httponly: false}}\ndatacenters: [{name: dc-east, lb: {cookie: {secure: true}}}]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := topo.Edge.Cookie; !c.NoCache || c.HTTPOnly == nil || *c.HTTPOnly || c.Secure != nil {
+		t.Errorf("edge cookie %+v", c)
+	}
+	if s := topo.Datacenters[0].LB.Cookie.Secure; s == nil || !*s {
+		t.Errorf("dc-east secure %v", s)
+	}
+	_, err = topology.Parse("plain.yaml", []byte("edge: {tls: false, cookie: {secure: true}}\ndatacenters: [{name: dc-east, lb: {cookie: {secure: true}}}, {name: dc-west, lb: {cookie: {secure: false}}}]\n"))
+	for _, want := range []string{"edge.cookie.secure: secure: true with edge.tls: false", "datacenters[0].lb.cookie.secure: "} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("want %q, got %v", want, err)
+		}
+	}
+	if err != nil && strings.Contains(err.Error(), "datacenters[1]") {
+		t.Errorf("secure: false is fine over plain HTTP: %v", err)
 	}
 }

@@ -57,6 +57,7 @@ func (t Topology) Validate() error {
 		}
 		seen[dc.Name] = i
 	}
+	v.secureCookies(t)
 	if n := t.Containers(); n > MaxContainers {
 		v.add("datacenters", "%d containers in total (edge + load balancers + instances); at most %d", n, MaxContainers)
 	}
@@ -99,6 +100,23 @@ func (v *validator) tier(p string, t Tier) {
 	}
 	if t.Selection == "consistent-hash" && t.HashCookie == "" {
 		v.add(p+".hash_cookie", "consistent-hash needs the name of the cookie to hash")
+	}
+}
+
+// secureCookies rejects a cookie forced Secure behind a plain-HTTP edge:
+// browsers never send it back over HTTP, so persistence would never hold.
+func (v *validator) secureCookies(t Topology) {
+	if On(t.Edge.TLS, true) {
+		return
+	}
+	const why = "secure: true with edge.tls: false: the client never sends a Secure cookie back over plain HTTP, so persistence would never hold"
+	if s := t.Edge.Cookie.Secure; s != nil && *s {
+		v.add("edge.cookie.secure", why)
+	}
+	for i, dc := range t.Datacenters {
+		if s := dc.LB.Cookie.Secure; s != nil && *s {
+			v.add(fmt.Sprintf("datacenters[%d].lb.cookie.secure", i), why)
+		}
 	}
 }
 

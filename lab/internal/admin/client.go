@@ -64,7 +64,9 @@ func do(ctx context.Context, method, url string, body, out any) error {
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", method, url, err)
 	}
-	if body != nil {
+	if method != http.MethodGet {
+		// The admin APIs take a state change only as JSON, even an empty
+		// one (POST /rotate-key), so that no web page can send it.
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Accept", "application/json")

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stickylab/stickylab/internal/testenv"
 	"github.com/stickylab/stickylab/lab/internal/plan"
 	"github.com/stickylab/stickylab/lab/topology"
 )
@@ -16,7 +17,7 @@ import (
 // (scripts/bench-up.sh compares them with plain `docker run -d`).
 func BenchmarkUpDown(b *testing.B) {
 	if err := Available(b.Context()); err != nil {
-		b.Skip("no Docker engine: " + err.Error())
+		testenv.Skip(b, testenv.RequireDocker, "no Docker engine: %v", err)
 	}
 	cli, err := dockerClient(b.Context())
 	if err != nil {

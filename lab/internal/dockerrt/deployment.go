@@ -23,6 +23,8 @@ type deployment struct {
 	mu    sync.Mutex
 	nodes map[string]*node
 	down  bool
+
+	created func(node string) // the driver's hook, may be nil
 }
 
 // node is one container and the host ports Docker gave it; they change when

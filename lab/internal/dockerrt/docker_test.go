@@ -4,16 +4,19 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/moby/moby/client"
 
+	"github.com/stickylab/stickylab/internal/testenv"
 	"github.com/stickylab/stickylab/lab/internal/pki"
 	"github.com/stickylab/stickylab/lab/internal/plan"
 	"github.com/stickylab/stickylab/lab/topology"
@@ -23,12 +26,12 @@ import (
 // binaries and builds the images.
 const upTimeout = 3 * time.Minute
 
-// requireDocker skips, visibly, when no engine answers, and returns the
-// client the checks use.
+// requireDocker skips, visibly, when no engine answers (fails under
+// STICKYLAB_REQUIRE_DOCKER=1), and returns the client the checks use.
 func requireDocker(t *testing.T) *client.Client {
 	t.Helper()
 	if err := Available(t.Context()); err != nil {
-		t.Skip("no Docker engine: " + err.Error())
+		testenv.Skip(t, testenv.RequireDocker, "no Docker engine: %v", err)
 	}
 	cli, err := dockerClient(t.Context())
 	if err != nil {
@@ -387,12 +390,19 @@ func TestACancelledStartRemovesWhatItStarted(t *testing.T) {
 	warmImages(t)
 	p := newPlan(t, smallTopology(false))
 	ctx, cancel := context.WithCancel(t.Context())
-	time.AfterFunc(150*time.Millisecond, cancel) // mid-way: networks made, containers starting
-	dep, err := New(t.Logf).Start(ctx, p, plan.TLSFiles{})
+	defer cancel()
+	// Mid-way, whatever the engine's speed: the networks exist and the first
+	// container has just been created, before any container is started.
+	var once sync.Once
+	d := &driver{logf: t.Logf, created: func(string) { once.Do(cancel) }}
+	dep, err := d.Start(ctx, p, plan.TLSFiles{})
 	t.Cleanup(func() { _ = removeRun(context.Background(), cli, p.RunID) })
 	if err == nil {
 		_ = dep.Down(t.Context())
-		t.Skip("the start beat the cancellation; nothing to check")
+		t.Fatal("a start cancelled after its first container was created must fail")
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("the error must say the start was cancelled: %v", err)
 	}
 	if left := leftovers(t, cli, p.RunID); len(left) > 0 {
 		t.Fatalf("a cancelled start left %v", left)

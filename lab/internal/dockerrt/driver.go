@@ -24,8 +24,19 @@ import (
 const cleanupTimeout = 30 * time.Second
 
 // createTimeout bounds one engine create call, which runs detached from the
-// caller's ctx.
+// caller's ctx, when the caller's deadline is nearer or absent.
 const createTimeout = 30 * time.Second
+
+// detached is ctx without its cancellation, for an engine call that must run
+// to its end (see startNode). It keeps the caller's deadline when that leaves
+// more than createTimeout: a slow engine gets the whole budget the caller
+// gave, not a guess of how fast engines are.
+func detached(ctx context.Context) (context.Context, context.CancelFunc) {
+	if d, ok := ctx.Deadline(); ok && time.Until(d) > createTimeout {
+		return context.WithDeadline(context.WithoutCancel(ctx), d)
+	}
+	return context.WithTimeout(context.WithoutCancel(ctx), createTimeout)
+}
 
 // tcLogger is what testcontainers-go logs to: nothing, unless asked for.
 var tcLogger = func() tclog.Logger {
@@ -44,7 +55,12 @@ func New(logf func(format string, args ...any)) plan.Driver {
 	return &driver{logf: logf}
 }
 
-type driver struct{ logf func(string, ...any) }
+type driver struct {
+	logf func(string, ...any)
+	// created, when set, hears each node whose container was just created,
+	// before it is started: tests use it to cancel a start mid-way.
+	created func(node string)
+}
 
 // Start sweeps dead runs, makes sure the images exist, then creates the
 // run's networks and starts every node at once. On error it removes what it
@@ -72,7 +88,7 @@ func (d *driver) Start(ctx context.Context, p *plan.Plan, tlsFiles plan.TLSFiles
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	dep := &deployment{cli: cli, plan: p, tls: p.TLS(), nodes: map[string]*node{}}
+	dep := &deployment{cli: cli, plan: p, tls: p.TLS(), nodes: map[string]*node{}, created: d.created}
 	if err := dep.up(ctx, image, tlsFiles); err != nil {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 		defer cancel()
@@ -117,13 +133,16 @@ func (dep *deployment) startNode(ctx context.Context, n plan.Node, s spec) error
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), createTimeout)
+	cctx, cancel := detached(ctx)
 	defer cancel()
 	opts := append(s.customizers(dep.plan.RunID, n), testcontainers.WithNoStart())
 	c, err := testcontainers.Run(cctx, s.Image, opts...)
 	nd := dep.register(n, c)
 	if err != nil {
 		return err
+	}
+	if dep.created != nil {
+		dep.created(n.Name)
 	}
 	if err := c.Start(ctx); err != nil {
 		return withLogs(c, err)
@@ -174,7 +193,7 @@ func (dep *deployment) createNetworks(ctx context.Context) error {
 			// testcontainers-go's network.New draws a random name; these
 			// need theirs, so the engine is called directly, detached from
 			// ctx for the reason given at startNode.
-			cctx, cancel := context.WithTimeout(context.WithoutCancel(gctx), createTimeout)
+			cctx, cancel := detached(gctx)
 			defer cancel()
 			if _, err := dep.cli.NetworkCreate(cctx, name, client.NetworkCreateOptions{Driver: "bridge", Labels: labels}); err != nil {
 				return fmt.Errorf("create network %s: %w", name, err)

@@ -15,8 +15,12 @@ import (
 	tclog "github.com/testcontainers/testcontainers-go/log"
 )
 
-// pingTimeout bounds Available: a missing engine must not stall a test run.
-const pingTimeout = 2 * time.Second
+// pingTimeout bounds Available. A missing engine fails at once (no socket,
+// connection refused); this only bounds an engine that accepts and does not
+// answer, and must leave a busy engine (a loaded machine, fuse-overlayfs)
+// time to answer: a slow engine taken for a missing one would silently move
+// auto to the local runtime.
+const pingTimeout = 15 * time.Second
 
 func init() {
 	// testcontainers-go reads its configuration once, on first use, so the
@@ -77,7 +81,11 @@ func dockerClient(ctx context.Context) (*client.Client, error) {
 	if err := localEngine(os.Getenv("DOCKER_HOST")); err != nil {
 		return nil, err
 	}
-	tc, err := newTestcontainersClient(ctx)
+	// testcontainers-go panics when its first `docker info` is cut by ctx:
+	// give it a bound of its own, then check the answer against ctx.
+	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), pingTimeout)
+	defer cancel()
+	tc, err := testcontainers.NewDockerClientWithOpts(tctx)
 	if err != nil {
 		return nil, fmt.Errorf("docker client: %w", err)
 	}
@@ -91,19 +99,7 @@ func dockerClient(ctx context.Context) (*client.Client, error) {
 	return shared.cli, nil
 }
 
-// newTestcontainersClient turns the panic testcontainers-go raises when the
-// engine does not answer its first info request before ctx ends (a busy
-// engine and Available's deadline) into an error.
-func newTestcontainersClient(ctx context.Context) (tc *testcontainers.DockerClient, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("no answer from the engine: %v", r)
-		}
-	}()
-	return testcontainers.NewDockerClientWithOpts(ctx)
-}
-
-// Available reports nil when a Docker engine answers within two seconds, or
+// Available reports nil when a Docker engine answers within pingTimeout, or
 // an error saying why not.
 func Available(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, pingTimeout)

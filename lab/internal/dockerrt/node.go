@@ -47,6 +47,11 @@ func clientPort(tls bool) string {
 	return port(plan.PortHTTP)
 }
 
+// adminHosts lets a node's admin API answer its network alias too (Host
+// dc-east-lb:8081 from a container on its network), besides the loopback
+// names that the ports published on 127.0.0.1 are reached by.
+func adminHosts(n plan.Node) []string { return []string{"--admin-hosts", n.Name} }
+
 // spec is everything a node's container is started with.
 type spec struct {
 	Image    string
@@ -68,7 +73,7 @@ func nodeSpec(runID string, n plan.Node, image string, tlsFiles plan.TLSFiles, t
 		if n.App == nil {
 			return spec{}, fmt.Errorf("node %s: app node without app settings", n.Name)
 		}
-		s.Role, s.Cmd = "fakeapp", n.App.Args()
+		s.Role, s.Cmd = "fakeapp", append(n.App.Args(), adminHosts(n)...)
 		return s, nil
 	case plan.KindEdge, plan.KindLB:
 		if n.LB == nil {
@@ -81,6 +86,7 @@ func nodeSpec(runID string, n plan.Node, image string, tlsFiles plan.TLSFiles, t
 		s.Role = "fakecdn"
 		s.Files = map[string][]byte{configPath: cfg}
 		s.Cmd = []string{"--config", configPath, "--addr", fmt.Sprintf(":%d", plan.PortHTTP), "--admin-addr", fmt.Sprintf(":%d", plan.PortAdmin)}
+		s.Cmd = append(s.Cmd, adminHosts(n)...)
 		if n.Kind != plan.KindEdge {
 			return s, nil
 		}

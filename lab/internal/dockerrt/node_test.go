@@ -42,7 +42,7 @@ func TestTheEdgeServesTLSFromItsFilesAndPublishesItsClientPort(t *testing.T) {
 	if s.Image != testImage || s.Role != "fakecdn" {
 		t.Errorf("edge image %s role %s", s.Image, s.Role)
 	}
-	want := "--config /etc/fakecdn.yaml --addr :8443 --admin-addr :8081 --tls-cert /etc/edge.crt --tls-key /etc/edge.key"
+	want := "--config /etc/fakecdn.yaml --addr :8443 --admin-addr :8081 --admin-hosts edge --tls-cert /etc/edge.crt --tls-key /etc/edge.key"
 	if got := strings.Join(s.Cmd, " "); got != want {
 		t.Errorf("edge command:\n got %s\nwant %s", got, want)
 	}
@@ -87,7 +87,7 @@ func TestADatacenterLBSitsOnBothNetworksAndPublishesOnlyItsAdminPort(t *testing.
 	if !slices.Equal(s.Networks, []string{"sl-" + p.RunID + "-wan", "sl-" + p.RunID + "-dc-east"}) {
 		t.Errorf("LB networks %v", s.Networks)
 	}
-	if !slices.Equal(s.Ports, []string{"8081/tcp"}) || strings.Join(s.command(), " ") != "fakecdn --config /etc/fakecdn.yaml --addr :8080 --admin-addr :8081" {
+	if !slices.Equal(s.Ports, []string{"8081/tcp"}) || strings.Join(s.command(), " ") != "fakecdn --config /etc/fakecdn.yaml --addr :8080 --admin-addr :8081 --admin-hosts dc-east-lb" {
 		t.Errorf("LB ports %v command %v", s.Ports, s.command())
 	}
 	cfg := string(s.Files[configPath])
@@ -102,7 +102,7 @@ func TestAnAppRunsWithThePlansArguments(t *testing.T) {
 	p := defaultPlan(t)
 	s := specOf(t, p, "dc-west-2", true)
 	n, _ := p.Node("dc-west-2")
-	if s.Image != testImage || !slices.Equal(s.command(), append([]string{"fakeapp"}, n.App.Args()...)) || len(s.Files) != 0 {
+	if s.Image != testImage || !slices.Equal(s.command(), append(append([]string{"fakeapp"}, n.App.Args()...), "--admin-hosts", "dc-west-2")) || len(s.Files) != 0 {
 		t.Errorf("app spec %+v", s)
 	}
 	if !slices.Equal(s.Ports, []string{"8081/tcp"}) || !slices.Equal(s.Networks, []string{"sl-" + p.RunID + "-dc-west"}) {

@@ -66,9 +66,12 @@ type HealthConfig struct {
 // the URL this runtime reaches it at.
 func (l LB) Config(url func(node string) string) ([]byte, error) {
 	type cookie struct {
-		Name  string `yaml:"name"`
-		Codec string `yaml:"codec"`
-		TTL   string `yaml:"ttl"`
+		Name     string `yaml:"name"`
+		Codec    string `yaml:"codec"`
+		TTL      string `yaml:"ttl"`
+		NoCache  bool   `yaml:"nocache,omitempty"`
+		HTTPOnly bool   `yaml:"httponly"`
+		Secure   *bool  `yaml:"secure,omitempty"` // nil: when the client connection is HTTPS
 	}
 	type member struct {
 		Name   string  `yaml:"name"`
@@ -95,7 +98,8 @@ func (l LB) Config(url func(node string) string) ([]byte, error) {
 		Role: l.Role, Name: l.Name, Seed: l.Seed,
 		Selection: l.Tier.Selection, SelectionHeader: l.Tier.SelectionHeader, HashCookie: l.Tier.HashCookie,
 		Persistence: l.Tier.Persistence,
-		Cookie:      cookie{Name: l.Tier.Cookie.Name, Codec: l.Tier.Cookie.Codec, TTL: l.Tier.Cookie.TTL.String()},
+		Cookie: cookie{Name: l.Tier.Cookie.Name, Codec: l.Tier.Cookie.Codec, TTL: l.Tier.Cookie.TTL.String(),
+			NoCache: l.Tier.Cookie.NoCache, HTTPOnly: topology.On(l.Tier.Cookie.HTTPOnly, true), Secure: l.Tier.Cookie.Secure},
 		SourceIPTTL: l.Tier.SourceIPTTL.String(), Undecodable: l.Tier.Undecodable, OnMemberDown: l.Tier.OnMemberDown,
 		PassthroughSingle: topology.On(l.Tier.PassthroughSingle, false),
 		DecisionHeaders:   topology.On(l.Tier.DecisionHeaders, true),

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stickylab/stickylab/fakecdn"
 	"github.com/stickylab/stickylab/lab/internal/plan"
 	"github.com/stickylab/stickylab/lab/topology"
 )
@@ -59,5 +60,54 @@ func TestUnknownNodesAreNamed(t *testing.T) {
 	p, _ := plan.New(topology.Default())
 	if _, err := p.Node("dc-north-1"); err == nil || !strings.Contains(err.Error(), `"dc-north-1"`) {
 		t.Fatalf("want the unknown name in the error, got %v", err)
+	}
+}
+
+// The cookie options of a tier reach the fakecdn it runs, and a tier that
+// leaves them out gets fakecdn's old behaviour.
+func TestCookieOptionsReachTheLoadBalancerConfig(t *testing.T) {
+	src := `
+edge: {persistence: cookie, cookie: {nocache: true, secure: false}}
+datacenters:
+  - name: dc-east
+    lb: {cookie: {httponly: false, secure: true}}
+`
+	topo, err := topology.Parse("cookie.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.New(topo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed := func(node string) fakecdn.CookieConfig {
+		t.Helper()
+		n, _ := p.Node(node)
+		raw, err := n.LB.Config(func(n string) string { return "http://" + n + ":8080" })
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := fakecdn.ParseConfig(raw)
+		if err != nil {
+			t.Fatalf("fakecdn cannot read the rendered %s config: %v\n%s", node, err, raw)
+		}
+		return cfg.WithDefaults().Cookie
+	}
+	edge, dc := parsed(plan.EdgeName), parsed(plan.LBName("dc-east"))
+	if !edge.NoCache || !*edge.HTTPOnly || edge.Secure == nil || *edge.Secure {
+		t.Errorf("edge cookie %+v, want nocache, httponly, never secure", edge)
+	}
+	if dc.NoCache || *dc.HTTPOnly || dc.Secure == nil || !*dc.Secure {
+		t.Errorf("dc-east cookie %+v, want no nocache, no httponly, always secure", dc)
+	}
+	def, _ := plan.New(topology.Default())
+	n, _ := def.Node(plan.LBName("dc-west"))
+	raw, _ := n.LB.Config(func(n string) string { return "http://" + n })
+	cfg, err := fakecdn.ParseConfig(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := cfg.WithDefaults().Cookie; c.NoCache || !*c.HTTPOnly || c.Secure != nil {
+		t.Errorf("default cookie %+v, want httponly and Secure when HTTPS", c)
 	}
 }

@@ -1,0 +1,111 @@
+package cli
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// faultLog records the faults the control endpoint performed: the state it
+// could change.
+type faultLog struct {
+	mu    sync.Mutex
+	calls []string
+}
+
+func (f *faultLog) perform(_ context.Context, action, target string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, action+" "+target)
+	return nil
+}
+
+func (f *faultLog) performed() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.calls...)
+}
+
+// The control endpoint stops datacenters for `stickylab ctl` only: a web
+// page the user visits cannot, even one that learned the token.
+func TestTheControlEndpointRefusesWhatAWebPageCouldSend(t *testing.T) {
+	const token = "0123456789abcdef"
+	const body = `{"action":"stop","target":"dc-west"}`
+	good := map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + token}
+	with := func(k, v string) map[string]string {
+		h := map[string]string{k: v}
+		for gk, gv := range good {
+			if gk != k {
+				h[gk] = gv
+			}
+		}
+		return h
+	}
+	for _, tc := range []struct {
+		name, method, body string
+		header             map[string]string
+		host               string // overrides the server's address in Host
+		want               int
+	}{
+		{name: "ctl's own request", method: "POST", body: body, header: good, want: 200},
+		{name: "a foreign Origin", method: "POST", body: body, header: with("Origin", "http://evil.example"), want: 403},
+		{name: "a page on another local port", method: "POST", body: body, header: with("Origin", "http://127.0.0.1:3000"), want: 403},
+		{name: "a cross-site fetch", method: "POST", body: body, header: with("Sec-Fetch-Site", "cross-site"), want: 403},
+		{name: "a rebinding Host", method: "POST", body: body, header: good, host: "evil.example", want: 403},
+		{name: "a text/plain state change", method: "POST", body: body, header: with("Content-Type", "text/plain"), want: 415},
+		{name: "a form POST", method: "POST", body: "action=stop&target=dc-west", header: with("Content-Type", "application/x-www-form-urlencoded"), want: 415},
+		{name: "a GET on the state-changing route", method: "GET", header: with("Content-Type", ""), want: 405},
+		{name: "no token", method: "POST", body: body, header: with("Authorization", ""), want: 401},
+		{name: "a wrong token", method: "POST", body: body, header: with("Authorization", "Bearer guess"), want: 401},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var log faultLog
+			srv := httptest.NewServer(controlHandler(token, log.perform, t.Logf))
+			t.Cleanup(srv.Close)
+			req, err := http.NewRequestWithContext(t.Context(), tc.method, srv.URL+"/faults", strings.NewReader(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, v := range tc.header {
+				if v != "" {
+					req.Header.Set(k, v)
+				}
+			}
+			if tc.host != "" {
+				req.Host = tc.host
+			}
+			resp, err := srv.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tc.want {
+				t.Fatalf("status %d, want %d", resp.StatusCode, tc.want)
+			}
+			want := ""
+			if tc.want == 200 {
+				want = "stop dc-west"
+			}
+			if got := strings.Join(log.performed(), ", "); got != want {
+				t.Fatalf("status %d performed %q, want %q", resp.StatusCode, got, want)
+			}
+		})
+	}
+}
+
+// ctl's client sends what the endpoint requires.
+func TestCtlsClientPassesTheGuard(t *testing.T) {
+	var log faultLog
+	srv := httptest.NewServer(controlHandler("tok", log.perform, t.Logf))
+	t.Cleanup(srv.Close)
+	msg, err := callControl(t.Context(), upState{Control: srv.URL, Token: "tok"}, "heal", "dc-east")
+	if err != nil || msg != "heal dc-east: done" {
+		t.Fatalf("callControl = %q, %v", msg, err)
+	}
+	if got := log.performed(); len(got) != 1 || got[0] != "heal dc-east" {
+		t.Fatalf("performed %v", got)
+	}
+}
