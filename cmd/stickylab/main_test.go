@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/moby/moby/client"
+
+	"github.com/stickylab/stickylab/internal/testenv"
 )
 
 const (
@@ -21,18 +23,20 @@ const (
 	labTimeout = 10 * time.Minute
 )
 
-// requireEngine skips, visibly, when no Docker engine answers.
+// requireEngine skips, visibly, when no Docker engine answers (fails with
+// STICKYLAB_REQUIRE_DOCKER=1).
 func requireEngine(t *testing.T) {
 	t.Helper()
 	cli, err := client.New(client.FromEnv)
 	if err != nil {
-		t.Skipf("no Docker engine: %v", err)
+		testenv.Skip(t, testenv.RequireDocker, "no Docker engine: %v", err)
+		return
 	}
 	defer cli.Close()
 	ctx, cancel := context.WithTimeout(t.Context(), pingTimeout)
 	defer cancel()
 	if _, err := cli.Ping(ctx, client.PingOptions{}); err != nil {
-		t.Skipf("no Docker engine answers: %v", err)
+		testenv.Skip(t, testenv.RequireDocker, "no Docker engine answers: %v", err)
 	}
 }
 
