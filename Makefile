@@ -16,7 +16,7 @@ export TESTCONTAINERS_RYUK_DISABLED ?= true
 help:
 	@grep -E '^## ' $(MAKEFILE_LIST) | sed 's/^## /  /'
 
-## build: static binaries into bin/ (fakeapp, fakecdn, stickylab)
+## build: static binaries into bin/ (stickylab, the whole lab; fakeapp and fakecdn, its roles alone)
 build:
 	@mkdir -p $(BIN)
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/ ./cmd/...
@@ -44,7 +44,7 @@ bench:
 bench-lb:
 	@scripts/bench-lb.sh
 
-## bench-up: lab.Up of the default topology against plain parallel docker run
+## bench-up: lab Up and `stickylab up` against the plain-docker floor, with teardowns, in the same run
 bench-up:
 	@scripts/bench-up.sh
 

@@ -12,6 +12,9 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/stickylab/stickylab/internal/fakeappcmd"
+	"github.com/stickylab/stickylab/internal/fakecdncmd"
 )
 
 // Exit codes.
@@ -82,8 +85,11 @@ func Execute(ctx context.Context, args []string, s Streams) int {
 	if err == nil {
 		return ExitOK
 	}
-	code := ExitUsage // errors cobra returns itself: unknown command, flag or value
 	var ee *exitError
+	if errors.As(err, &ee) && errors.Is(err, errReported) {
+		return ee.code // a role command has said why, in its own words
+	}
+	code := ExitUsage // errors cobra returns itself: unknown command, flag or value
 	if errors.As(err, &ee) {
 		code = ee.code
 	}
@@ -122,6 +128,11 @@ often, and why.`,
 		newVersionCmd(s),
 		newCtlCmd(s),
 		newMonitorCmd(s),
+		newRoleCmd(s, "fakeapp", "Serve the lab's login app (what the lab's app containers run)", fakeappcmd.Main),
+		newRoleCmd(s, "fakecdn", "Serve a lab load balancer (what the lab's edge and LB containers run)",
+			func(ctx context.Context, args []string, _, stderr io.Writer) int {
+				return fakecdncmd.Main(ctx, args, stderr)
+			}),
 	)
 	return root
 }

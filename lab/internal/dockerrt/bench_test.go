@@ -23,7 +23,7 @@ func BenchmarkUpDown(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := ensureImages(b.Context(), cli, b.Logf); err != nil {
+	if _, err := ensureImage(b.Context(), cli, b.Logf); err != nil {
 		b.Fatal(err)
 	}
 	d := New(nil)

@@ -1,6 +1,7 @@
 package dockerrt
 
 import (
+	"archive/tar"
 	"context"
 	"fmt"
 	"io"
@@ -138,7 +139,15 @@ func buildTestImage(t *testing.T, cli *client.Client, id string) string {
 	tag := "stickylab-cleantest:" + id
 	pr, pw := io.Pipe()
 	go func() {
-		pw.CloseWithError(writeContext(pw, []byte("FROM scratch\nCOPY x /x\n"), "x", strings.NewReader("x"), 1))
+		tw := tar.NewWriter(pw)
+		for _, f := range []struct{ name, body string }{{"Dockerfile", "FROM scratch\nCOPY x /x\n"}, {"x", "x"}} {
+			if err := tw.WriteHeader(&tar.Header{Name: f.name, Mode: 0o755, Size: int64(len(f.body))}); err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+			_, _ = tw.Write([]byte(f.body))
+		}
+		pw.CloseWithError(tw.Close())
 	}()
 	defer pr.Close()
 	res, err := cli.ImageBuild(t.Context(), pr, client.ImageBuildOptions{Tags: []string{tag}, Dockerfile: "Dockerfile",
@@ -147,7 +156,7 @@ func buildTestImage(t *testing.T, cli *client.Client, id string) string {
 		t.Fatalf("build %s: %v", tag, err)
 	}
 	defer res.Body.Close()
-	if _, err := buildOutcome(res.Body); err != nil {
+	if err := engineOutcome(res.Body); err != nil {
 		t.Fatalf("build %s: %v", tag, err)
 	}
 	return tag

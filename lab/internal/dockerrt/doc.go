@@ -1,5 +1,7 @@
-// Package dockerrt is the Docker runtime of the lab: it builds the fakeapp
-// and fakecdn images locally (FROM scratch, nothing is ever pulled), creates
+// Package dockerrt is the Docker runtime of the lab: it makes one image of
+// the stickylab binary locally (FROM scratch; nothing is ever pulled, and
+// nothing compiled unless the running program is not stickylab) whose
+// containers run it as `stickylab fakeapp` and `stickylab fakecdn`, creates
 // one network per datacenter plus "wan", and starts every node of a plan as a
 // container with testcontainers-go, in parallel.
 //

@@ -415,7 +415,7 @@ func warmImages(t *testing.T) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), upTimeout)
 	defer cancel()
-	if _, err := ensureImages(ctx, mustClient(t), t.Logf); err != nil {
+	if _, err := ensureImage(ctx, mustClient(t), t.Logf); err != nil {
 		t.Fatal(err)
 	}
 }

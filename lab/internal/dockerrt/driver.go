@@ -74,7 +74,7 @@ func (d *driver) Start(ctx context.Context, p *plan.Plan, tlsFiles plan.TLSFiles
 	if err != nil {
 		return nil, fmt.Errorf("docker runtime: %w", err)
 	}
-	var imgs images
+	var image string
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		if err := Sweep(gctx); err != nil && gctx.Err() == nil {
@@ -83,14 +83,14 @@ func (d *driver) Start(ctx context.Context, p *plan.Plan, tlsFiles plan.TLSFiles
 		return nil
 	})
 	g.Go(func() (err error) {
-		imgs, err = ensureImages(gctx, cli, d.logf)
+		image, err = ensureImage(gctx, cli, d.logf)
 		return err
 	})
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	dep := &deployment{cli: cli, plan: p, tls: p.TLS(), nodes: map[string]*node{}, created: d.created}
-	if err := dep.up(ctx, imgs, tlsFiles); err != nil {
+	if err := dep.up(ctx, image, tlsFiles); err != nil {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 		defer cancel()
 		return nil, errors.Join(err, dep.Down(cctx))
@@ -101,11 +101,11 @@ func (d *driver) Start(ctx context.Context, p *plan.Plan, tlsFiles plan.TLSFiles
 // up creates the networks, then all containers, each in parallel. Cleanup is
 // by the run label, so whatever was created is found again even when
 // creation failed half-way.
-func (dep *deployment) up(ctx context.Context, imgs images, tlsFiles plan.TLSFiles) error {
+func (dep *deployment) up(ctx context.Context, image string, tlsFiles plan.TLSFiles) error {
 	runID := dep.plan.RunID
 	specs := make([]spec, len(dep.plan.Nodes))
 	for i, n := range dep.plan.Nodes {
-		s, err := nodeSpec(runID, n, imgs, tlsFiles, dep.tls)
+		s, err := nodeSpec(runID, n, image, tlsFiles, dep.tls)
 		if err != nil {
 			return err
 		}

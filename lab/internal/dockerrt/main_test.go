@@ -56,7 +56,7 @@ func dumpPlan(dir string) int {
 		if err != nil {
 			return err
 		}
-		imgs, err := ensureImages(ctx, cli, func(string, ...any) {})
+		image, err := ensureImage(ctx, cli, func(string, ...any) {})
 		if err != nil {
 			return err
 		}
@@ -66,12 +66,12 @@ func dumpPlan(dir string) int {
 		}
 		files, _ := tlsFiles(p)
 		for _, n := range p.Nodes {
-			s, err := nodeSpec(p.RunID, n, imgs, files, p.TLS())
+			s, err := nodeSpec(p.RunID, n, image, files, p.TLS())
 			if err != nil {
 				return err
 			}
 			d := filepath.Join(dir, n.Name)
-			lines := map[string][]string{"image": {s.Image}, "args": s.Cmd, "networks": n.Networks, "ports": s.Ports}
+			lines := map[string][]string{"image": {s.Image}, "args": s.command(), "networks": n.Networks, "ports": s.Ports}
 			for name, ls := range lines {
 				if err := writeFile(filepath.Join(d, name), []byte(strings.Join(ls, "\n")+"\n")); err != nil {
 					return err

@@ -55,15 +55,16 @@ func adminHosts(n plan.Node) []string { return []string{"--admin-hosts", n.Name}
 // spec is everything a node's container is started with.
 type spec struct {
 	Image    string
-	Cmd      []string
+	Role     string            // the stickylab subcommand: fakeapp or fakecdn
+	Cmd      []string          // the role's flags
 	Files    map[string][]byte // container path → content
 	Ports    []string          // published on 127.0.0.1
 	Networks []string          // Docker network names
 }
 
 // nodeSpec turns a plan node into a container spec.
-func nodeSpec(runID string, n plan.Node, imgs images, tlsFiles plan.TLSFiles, tls bool) (spec, error) {
-	s := spec{Ports: []string{adminPort}}
+func nodeSpec(runID string, n plan.Node, image string, tlsFiles plan.TLSFiles, tls bool) (spec, error) {
+	s := spec{Image: image, Ports: []string{adminPort}}
 	for _, logical := range n.Networks {
 		s.Networks = append(s.Networks, networkName(runID, logical))
 	}
@@ -72,7 +73,7 @@ func nodeSpec(runID string, n plan.Node, imgs images, tlsFiles plan.TLSFiles, tl
 		if n.App == nil {
 			return spec{}, fmt.Errorf("node %s: app node without app settings", n.Name)
 		}
-		s.Image, s.Cmd = imgs.App, append(n.App.Args(), adminHosts(n)...)
+		s.Role, s.Cmd = "fakeapp", append(n.App.Args(), adminHosts(n)...)
 		return s, nil
 	case plan.KindEdge, plan.KindLB:
 		if n.LB == nil {
@@ -82,7 +83,7 @@ func nodeSpec(runID string, n plan.Node, imgs images, tlsFiles plan.TLSFiles, tl
 		if err != nil {
 			return spec{}, err
 		}
-		s.Image = imgs.CDN
+		s.Role = "fakecdn"
 		s.Files = map[string][]byte{configPath: cfg}
 		s.Cmd = []string{"--config", configPath, "--addr", fmt.Sprintf(":%d", plan.PortHTTP), "--admin-addr", fmt.Sprintf(":%d", plan.PortAdmin)}
 		s.Cmd = append(s.Cmd, adminHosts(n)...)
@@ -104,6 +105,10 @@ func nodeSpec(runID string, n plan.Node, imgs images, tlsFiles plan.TLSFiles, tl
 	}
 }
 
+// command is the container's command after the image's entrypoint
+// /stickylab: the role, then its flags.
+func (s spec) command() []string { return append([]string{s.Role}, s.Cmd...) }
+
 // customizers are the testcontainers options that start a spec.
 func (s spec) customizers(runID string, n plan.Node) []testcontainers.ContainerCustomizer {
 	labels := runLabels(runID)
@@ -112,7 +117,7 @@ func (s spec) customizers(runID string, n plan.Node) []testcontainers.ContainerC
 		testcontainers.WithLogger(tcLogger),
 		testcontainers.WithName(containerName(runID, n.Name)),
 		testcontainers.WithLabels(labels),
-		testcontainers.WithCmd(s.Cmd...),
+		testcontainers.WithCmd(s.command()...),
 		testcontainers.WithExposedPorts(s.Ports...),
 		testcontainers.WithHostConfigModifier(bindLoopback(s.Ports)),
 		testcontainers.WithWaitStrategy(wait.ForHTTP("/healthz").

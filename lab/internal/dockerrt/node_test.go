@@ -12,7 +12,7 @@ import (
 	"github.com/stickylab/stickylab/lab/topology"
 )
 
-var testImages = images{App: "stickylab/fakeapp:0123456789ab", CDN: "stickylab/fakecdn:0123456789ab"}
+const testImage = "stickylab/lab:0123456789ab"
 
 func defaultPlan(t *testing.T) *plan.Plan {
 	t.Helper()
@@ -29,7 +29,7 @@ func specOf(t *testing.T, p *plan.Plan, name string, tls bool) spec {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := nodeSpec(p.RunID, n, testImages, plan.TLSFiles{CertPEM: []byte("cert"), KeyPEM: []byte("key")}, tls)
+	s, err := nodeSpec(p.RunID, n, testImage, plan.TLSFiles{CertPEM: []byte("cert"), KeyPEM: []byte("key")}, tls)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,8 +39,8 @@ func specOf(t *testing.T, p *plan.Plan, name string, tls bool) spec {
 func TestTheEdgeServesTLSFromItsFilesAndPublishesItsClientPort(t *testing.T) {
 	p := defaultPlan(t)
 	s := specOf(t, p, plan.EdgeName, true)
-	if s.Image != testImages.CDN {
-		t.Errorf("edge image %s", s.Image)
+	if s.Image != testImage || s.Role != "fakecdn" {
+		t.Errorf("edge image %s role %s", s.Image, s.Role)
 	}
 	want := "--config /etc/fakecdn.yaml --addr :8443 --admin-addr :8081 --admin-hosts edge --tls-cert /etc/edge.crt --tls-key /etc/edge.key"
 	if got := strings.Join(s.Cmd, " "); got != want {
@@ -76,7 +76,7 @@ func TestAPlainEdgeServesHTTPOn8080(t *testing.T) {
 func TestATLSEdgeNeedsItsCertificate(t *testing.T) {
 	p := defaultPlan(t)
 	n, _ := p.Node(plan.EdgeName)
-	if _, err := nodeSpec(p.RunID, n, testImages, plan.TLSFiles{}, true); err == nil {
+	if _, err := nodeSpec(p.RunID, n, testImage, plan.TLSFiles{}, true); err == nil {
 		t.Fatal("TLS without a certificate must not start")
 	}
 }
@@ -87,8 +87,8 @@ func TestADatacenterLBSitsOnBothNetworksAndPublishesOnlyItsAdminPort(t *testing.
 	if !slices.Equal(s.Networks, []string{"sl-" + p.RunID + "-wan", "sl-" + p.RunID + "-dc-east"}) {
 		t.Errorf("LB networks %v", s.Networks)
 	}
-	if !slices.Equal(s.Ports, []string{"8081/tcp"}) || strings.Join(s.Cmd, " ") != "--config /etc/fakecdn.yaml --addr :8080 --admin-addr :8081 --admin-hosts dc-east-lb" {
-		t.Errorf("LB ports %v command %v", s.Ports, s.Cmd)
+	if !slices.Equal(s.Ports, []string{"8081/tcp"}) || strings.Join(s.command(), " ") != "fakecdn --config /etc/fakecdn.yaml --addr :8080 --admin-addr :8081 --admin-hosts dc-east-lb" {
+		t.Errorf("LB ports %v command %v", s.Ports, s.command())
 	}
 	cfg := string(s.Files[configPath])
 	for _, want := range []string{"role: dc", "url: http://dc-east-1:8080", "url: http://dc-east-2:8080"} {
@@ -102,7 +102,7 @@ func TestAnAppRunsWithThePlansArguments(t *testing.T) {
 	p := defaultPlan(t)
 	s := specOf(t, p, "dc-west-2", true)
 	n, _ := p.Node("dc-west-2")
-	if s.Image != testImages.App || !slices.Equal(s.Cmd, append(n.App.Args(), "--admin-hosts", "dc-west-2")) || len(s.Files) != 0 {
+	if s.Image != testImage || !slices.Equal(s.command(), append(append([]string{"fakeapp"}, n.App.Args()...), "--admin-hosts", "dc-west-2")) || len(s.Files) != 0 {
 		t.Errorf("app spec %+v", s)
 	}
 	if !slices.Equal(s.Ports, []string{"8081/tcp"}) || !slices.Equal(s.Networks, []string{"sl-" + p.RunID + "-dc-west"}) {

@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// Prepare builds the images once ahead of the first Start — a test suite's
+// Prepare builds the lab image once ahead of the first Start — a test suite's
 // one-time setup — so that parallel suite processes find them by their tag.
 func Prepare(ctx context.Context, logf func(format string, args ...any)) error {
 	if logf == nil {
@@ -15,8 +15,8 @@ func Prepare(ctx context.Context, logf func(format string, args ...any)) error {
 	if err != nil {
 		return fmt.Errorf("docker runtime: %w", err)
 	}
-	if _, err := ensureImages(ctx, cli, logf); err != nil {
-		return fmt.Errorf("prepare images: %w", err)
+	if _, err := ensureImage(ctx, cli, logf); err != nil {
+		return fmt.Errorf("prepare the lab image: %w", err)
 	}
 	return nil
 }
