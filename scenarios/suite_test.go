@@ -22,3 +22,10 @@ func TestScenarios(t *testing.T) {
 var _ = SynchronizedBeforeSuite(func(ctx SpecContext) {
 	labtest.Prepare(ctx)
 }, func(ctx SpecContext) {}, NodeTimeout(labtest.PrepareTimeout))
+
+// Once every process is done, one page links every report the specs wrote.
+var _ = SynchronizedAfterSuite(func() {}, func() {
+	path, err := labtest.WriteIndex(labtest.ArtifactsDir())
+	Expect(err).NotTo(HaveOccurred())
+	GinkgoWriter.Printf("scenario reports: %s\n", path)
+})

@@ -61,8 +61,8 @@ func artifactBase(dir string) string {
 	return filepath.Join(dir, fmt.Sprintf("%s-%d", spec, artifactSeq[spec]))
 }
 
-// record attaches the diagnosis to the spec's report and writes the HAR and
-// Markdown reports into ArtifactsDir. model may be nil: a replay across a
+// record attaches the diagnosis to the spec's report and writes the HAR,
+// Markdown and HTML reports into ArtifactsDir. model may be nil: a replay across a
 // fault has no single model.
 func record(res *replay.Result, model *stats.Model) {
 	GinkgoHelper()
@@ -78,6 +78,7 @@ func record(res *replay.Result, model *stats.Model) {
 	base := artifactBase(dir)
 	write(base+".har", func(f *os.File) error { return report.WriteHAR(f, res) })
 	write(base+".md", func(f *os.File) error { return report.WriteMarkdown(f, res, finding, model) })
+	write(base+".html", func(f *os.File) error { return report.WriteHTML(f, res, finding, model) })
 }
 
 func write(path string, fn func(*os.File) error) {
