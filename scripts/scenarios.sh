@@ -17,6 +17,12 @@ if ! ls scenarios/*_test.go >/dev/null 2>&1; then
   exit 0
 fi
 # --timeout guards against a hang; it is no speed claim (a loaded engine is slow).
+# One static stickylab for every Ginkgo process: the Docker runtime builds its
+# image from it, instead of each process linking its own copy.
+if [[ -z "${STICKYLAB_BIN_DIR:-}" ]]; then
+  export STICKYLAB_BIN_DIR="$PWD/artifacts/bin"
+  CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$STICKYLAB_BIN_DIR/stickylab" ./cmd/stickylab
+fi
 args=(-p --procs=2 --timeout="${SCENARIOS_TIMEOUT:-1h}" --junit-report=junit.xml --output-dir=artifacts --no-color)
 [[ -n "$labels" ]] && args+=("--label-filter=$labels")
 start=$(date +%s%N)
