@@ -25,6 +25,7 @@ type LB struct {
 	key   []byte // f5-encrypted key, guarded by mu
 	keyN  int    // rotations so far, guarded by mu
 	table *stickTable
+	dns   *resolverCache // DNS steering answers per resolver (steering.go)
 
 	transport      http.RoundTripper
 	ownTransport   bool
@@ -110,6 +111,7 @@ func New(cfg Config, opts ...Option) (*LB, error) {
 		pool:         p,
 		rng:          newLockedRand(cfg.Seed),
 		table:        newStickTable(),
+		dns:          newResolverCache(),
 		transport:    NewTransport(),
 		ownTransport: true,
 		log:          slog.New(slog.DiscardHandler),
@@ -148,6 +150,7 @@ func (lb *LB) build(cfg Config) (*snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
+	sel = lb.steer(cfg, sel)
 	s := &snapshot{
 		cfg:         cfg,
 		pool:        lb.pool,
@@ -168,7 +171,7 @@ func (lb *LB) build(cfg Config) (*snapshot, error) {
 		for i, m := range lb.pool.members {
 			targets[i] = m
 		}
-		codec, err := spec.New(CodecEnv{Pool: cfg.Name, Key: lb.key, Rand: lb.rng, Members: targets})
+		codec, err := spec.New(CodecEnv{Pool: cfg.Name, Key: lb.key, Rand: lb.rng, Members: targets, Salt: cfg.Cookie.Salt})
 		if err != nil {
 			return nil, &FieldError{Field: "cookie.codec", Msg: err.Error()}
 		}
@@ -176,6 +179,8 @@ func (lb *LB) build(cfg Config) (*snapshot, error) {
 			name: cfg.Cookie.Name, codec: codec, version1: spec.Version1,
 			httpOnly: *cfg.Cookie.HTTPOnly, secure: cfg.Cookie.Secure,
 			ttl: cfg.Cookie.TTL.Std(), pool: lb.pool, onError: lb.logCodecError,
+			attrs: newCookieAttrs(cfg.Cookie),
+			life:  cookieLife{maxIdle: cfg.Cookie.MaxIdle.Std(), maxLife: cfg.Cookie.MaxLife.Std()},
 		}
 	case "source-ip":
 		lb.table.setTTL(cfg.SourceIPTTL.Std())
