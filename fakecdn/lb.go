@@ -124,6 +124,7 @@ func New(cfg Config, opts ...Option) (*LB, error) {
 	lb.key = deriveKey(cfg.Seed, cfg.Name, 0)
 	lb.metrics = newMetrics()
 	lb.proxy = lb.newProxy()
+	lb.proxy.Transport = &statusFailover{lb: lb, next: lb.proxy.Transport} // status_failover.go
 	s, err := lb.build(cfg)
 	if err != nil {
 		return nil, err

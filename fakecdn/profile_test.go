@@ -2,6 +2,9 @@ package fakecdn
 
 import (
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -153,4 +156,40 @@ func unwrapAll(err error) []error {
 		return m.Unwrap()
 	}
 	return []error{err}
+}
+
+// Akamai origin failover: an idempotent request answered with a failover
+// status is sent to another origin and the client re-pinned there; a POST
+// is not retried.
+func TestAkamaiOriginFailoverOnStatus(t *testing.T) {
+	cfg := Config{Role: "edge", Name: "edge", Profile: "akamai-alb", Persistence: "cookie",
+		Members: []MemberConfig{failing(t, "dc-east", 503), appWith(t, "dc-west")}}
+	lb := newTestLB(t, cfg)
+	pin, _ := NewCodec("akamai-alb", CodecEnv{Key: lb.key, Members: []Target{lb.pool.get("dc-east")}})
+	v, _ := pin.Encode(lb.pool.get("dc-east"))
+	resp := do(t, lb, map[string]string{"__akaalb_edge": v})
+	if body := served(resp); body != "dc-west" || reasonOf(resp) != ReasonFailover || setCookie(resp, "__akaalb_edge") == "" {
+		t.Fatalf("GET pinned to a 503 origin: served %q reason %q Set-Cookie %q; want dc-west, failover, a new pin",
+			body, reasonOf(resp), resp.Header.Values("Set-Cookie"))
+	}
+	post := httptest.NewRequest(http.MethodPost, "http://portal.example/login", strings.NewReader("a=b"))
+	post.AddCookie(&http.Cookie{Name: "__akaalb_edge", Value: v})
+	w := httptest.NewRecorder()
+	lb.ServeHTTP(w, post)
+	if w.Code != http.StatusServiceUnavailable || w.Body.String() != "dc-east" {
+		t.Fatalf("POST: %d %q; want the origin's own 503, not retried", w.Code, w.Body.String())
+	}
+}
+
+// failing is a member that answers every request but its health check with code.
+func failing(t *testing.T, name string, code int) MemberConfig {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/healthz" {
+			w.WriteHeader(code)
+		}
+		_, _ = io.WriteString(w, name)
+	}))
+	t.Cleanup(srv.Close)
+	return MemberConfig{Name: name, URL: srv.URL, Weight: 1}
 }
