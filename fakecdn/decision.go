@@ -48,7 +48,7 @@ func (s *snapshot) decide(r *http.Request, buf []*member) decision {
 		return decision{reason: ReasonRejected, status: st}
 	case st == statusInvalid:
 		return s.fresh(r, usable, ReasonUndecodable, st, true)
-	case st == statusValid && pinned.keepsPinned():
+	case st == statusValid && pinned.keepsPinned() && !s.drained(pinned):
 		d := decision{member: pinned, name: pinned.name, reason: ReasonPersisted, status: st}
 		if rf, ok := s.persist.(refresher); ok {
 			d.setCookie = rf.refresh(r, pinned)

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // edgeOf is an edge over two datacenters with the given profile fields.
@@ -192,4 +193,24 @@ func failing(t *testing.T, name string, code int) MemberConfig {
 	}))
 	t.Cleanup(srv.Close)
 	return MemberConfig{Name: name, URL: srv.URL, Weight: 1}
+}
+
+// Cloudflare's endpoint drain: a draining datacenter keeps its sessions for
+// drain_duration, then they move (on_member_down).
+func TestDrainDurationEndsADrainingMembersSessions(t *testing.T) {
+	for _, tc := range []struct {
+		drain  Duration
+		since  time.Duration
+		reason string
+	}{{Duration(time.Minute), time.Second, ReasonPersisted}, {Duration(time.Minute), 2 * time.Minute, ReasonFailover}, {0, time.Hour, ReasonPersisted}} {
+		lb := newTestLB(t, edgeOf(t, Config{Profile: "cloudflare", SessionAffinity: "cookie", DrainDuration: tc.drain, PassthroughSingle: ptr(false)}))
+		v := cookieValue(setCookie(do(t, lb, nil), "__cflb"))
+		pinned := served(do(t, lb, map[string]string{"__cflb": v}))
+		m := lb.pool.get(pinned)
+		m.setState(StateDraining)
+		m.drainingSince.Store(time.Now().Add(-tc.since).UnixNano())
+		if r := reasonOf(do(t, lb, map[string]string{"__cflb": v})); r != tc.reason {
+			t.Errorf("drain_duration %s, draining for %s: reason %q, want %q", tc.drain.Std(), tc.since, r, tc.reason)
+		}
+	}
 }
