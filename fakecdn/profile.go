@@ -85,6 +85,9 @@ func (c Config) withProfile() Config {
 			c.FailoverAttempts = akamaiFailoverAttempts
 		}
 	}
+	if len(c.FailoverStatusCodes) > 0 && c.FailoverAttempts == 0 {
+		c.FailoverAttempts = 1 // codes alone: try one other member
+	}
 	return c
 }
 
