@@ -2,7 +2,9 @@ package replay
 
 import (
 	"fmt"
+	"net"
 	"net/http"
+	"time"
 )
 
 // ResolverHeader names the DNS resolver ("location") a run's client uses;
@@ -34,4 +36,22 @@ func (o *options) locate(req *http.Request, idx int) {
 	ip := fmt.Sprintf("198.51.100.%d", loc+1)
 	req.Header.Set("True-Client-IP", ip)
 	req.Header.Set("X-Forwarded-For", ip)
+}
+
+// bindLocation makes a run's own transport dial from its location's
+// loopback address 127.0.0.<loc+1> when the edge is on loopback, so the
+// edge sees distinct client addresses, as it would see users in several
+// places. Through Docker's port publishing every client still looks like
+// the engine's gateway: there only the headers carry the location.
+func (o *options) bindLocation(tr *http.Transport, edge string, idx int) {
+	if o.locations == 0 || !isLoopback(edge) {
+		return
+	}
+	src := &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(idx%o.locations+1))}
+	tr.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second, LocalAddr: src}).DialContext
+}
+
+func isLoopback(host string) bool {
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback() && ip.To4() != nil
 }

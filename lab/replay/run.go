@@ -45,6 +45,7 @@ func (r *Replayer) run(ctx context.Context, flow Flow, idx int, shared *http.Tra
 	tr := shared
 	if tr == nil {
 		tr = r.newTransport()
+		r.opts.bindLocation(tr, r.base.Hostname(), idx)
 		defer tr.CloseIdleConnections()
 	}
 	jar, _ := cookiejar.New(nil) // never fails without options
