@@ -2,6 +2,7 @@ package replay
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -39,3 +40,19 @@ func (r *Result) Where(keep func(Run) bool) *Result {
 
 // EvenRuns selects every other run: half the users, spread over the replay.
 func EvenRuns(run int) bool { return run%2 == 0 }
+
+// WithPauses makes run pause d after each step that steps(run) names: a
+// longer session, in more sittings, for the runs it chooses.
+func WithPauses(d time.Duration, steps func(run int) []string) Option {
+	return WithHold(func(ctx context.Context, run int, s string) {
+		if !slices.Contains(steps(run), s) {
+			return
+		}
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+		}
+	})
+}
