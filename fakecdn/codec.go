@@ -24,6 +24,8 @@ type CodecEnv struct {
 	Key     []byte    // 32 bytes, private to this load balancer (f5-encrypted)
 	Rand    io.Reader // nonces; seeded when the LB is
 	Members []Target
+	// Salt keys an integrity check (akamai-alb); empty: derived from Key.
+	Salt string
 }
 
 // Encoder writes the persistence cookie value naming t.

@@ -133,7 +133,7 @@ func FuzzDecodeCookie(f *testing.F) {
 			if got == nil {
 				t.Fatalf("%s: ok with nil member for %q", name, v)
 			}
-			if name == "f5-encrypted" {
+			if name == "f5-encrypted" || name == "cloudflare" || name == "aws-alb" {
 				continue // decoding already proved authenticity (GCM tag)
 			}
 			want, _ := c.Encode(got)

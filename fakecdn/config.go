@@ -29,6 +29,16 @@ type Config struct {
 	PassthroughSingle *bool          `yaml:"passthrough_single,omitempty" json:"passthrough_single"`
 	DecisionHeaders   *bool          `yaml:"decision_headers,omitempty" json:"decision_headers"`
 	Health            HealthConfig   `yaml:"health,omitempty" json:"health"`
+	// Vendor behaviour (profile.go, steering.go): see docs/vendors.md.
+	Profile              string   `yaml:"profile,omitempty" json:"profile,omitempty"`
+	SessionAffinity      string   `yaml:"session_affinity,omitempty" json:"session_affinity,omitempty"`
+	ZeroDowntimeFailover string   `yaml:"zero_downtime_failover,omitempty" json:"zero_downtime_failover,omitempty"`
+	DrainDuration        Duration `yaml:"drain_duration,omitempty" json:"drain_duration,omitempty"`
+	FailoverStatusCodes  []int    `yaml:"failover_status_codes,omitempty" json:"failover_status_codes,omitempty"`
+	FailoverAttempts     int      `yaml:"failover_attempts,omitempty" json:"failover_attempts,omitempty"`
+	Steering             string   `yaml:"steering,omitempty" json:"steering,omitempty"`
+	DNSTTL               Duration `yaml:"dns_ttl,omitempty" json:"dns_ttl,omitempty"`
+	ResolverHeader       string   `yaml:"resolver_header,omitempty" json:"resolver_header,omitempty"`
 }
 
 // MemberConfig is one member of the pool: a datacenter (edge) or an app instance (dc).
@@ -54,6 +64,15 @@ type CookieConfig struct {
 	// Secure adds the Secure attribute always (true) or never (false); nil
 	// adds it when the client connection is HTTPS.
 	Secure *bool `yaml:"secure,omitempty" json:"secure,omitempty"`
+	// Lifetime and vendor attributes (cookie_lifetime.go, cookie_attrs.go).
+	MaxIdle   Duration `yaml:"max_idle,omitempty" json:"max_idle,omitempty"`
+	MaxLife   Duration `yaml:"max_life,omitempty" json:"max_life,omitempty"`
+	SameSite  string   `yaml:"samesite,omitempty" json:"samesite,omitempty"`
+	CORS      *bool    `yaml:"cors,omitempty" json:"cors,omitempty"`
+	AppCookie string   `yaml:"app_cookie,omitempty" json:"app_cookie,omitempty"`
+	Expiry    string   `yaml:"expiry,omitempty" json:"expiry,omitempty"`
+	ExpiresAt string   `yaml:"expires_at,omitempty" json:"expires_at,omitempty"`
+	Salt      string   `yaml:"salt,omitempty" json:"salt,omitempty"`
 }
 
 // HealthConfig is the active health check: GET Path every Interval; a member
@@ -129,6 +148,7 @@ func (c Config) WithDefaults() Config {
 	}
 	def(&c.Role, "edge")
 	def(&c.Name, c.Role)
+	c = c.withProfile()
 	def(&c.Selection, "random")
 	def(&c.Persistence, "none")
 	def(&c.Undecodable, "reissue")
@@ -205,6 +225,7 @@ func (c Config) Validate() error {
 		}
 	}
 	errs = append(errs, c.validatePolicy()...)
+	errs = append(errs, c.validateVendor()...)
 	if c.SourceIPTTL < 0 {
 		add("source_ip_ttl", "must not be negative")
 	}

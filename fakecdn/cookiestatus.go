@@ -35,14 +35,17 @@ import (
 //	D  the server's cookie was DELETED by the proxy
 //	-  does not apply: no cookie in the configuration
 //
-// fakecdn's cookies carry no dates (ttl is enforced by the client through
-// Max-Age), so E, O and the response-side U never occur; it inserts and
-// never rewrites or deletes a member's cookie, so R and D never occur.
+// fakecdn's cookies carry dates only with cookie.max_idle or max_life
+// (cookie_lifetime.go): then E and O occur, and U when max_idle moves the
+// last-use date of a valid cookie. Otherwise the ttl is enforced by the
+// client through Max-Age. It inserts and never rewrites or deletes a
+// member's cookie, so R and D never occur.
 const (
 	cookieNotApplicable = '-'
 	cookieUnused        = 'U' // request side: present, passthrough chose
 	setCookieNone       = 'N'
 	setCookieInserted   = 'I'
+	setCookieUpdated    = 'U'
 	setCookieProvided   = 'P'
 )
 
@@ -53,9 +56,16 @@ const (
 // everybody (unless the response is already uncacheable).
 func (s *snapshot) insertCookie(h http.Header, d *decision) {
 	switch {
+	case d.setCookie != "" && !s.appCookieSet(h):
+		d.response = setCookieNone // AWS application-based: only beside a new app cookie
 	case d.setCookie != "":
-		h.Add("Set-Cookie", d.setCookie)
+		for _, c := range strings.Split(d.setCookie, cookieSeparator) {
+			h.Add("Set-Cookie", c)
+		}
 		d.response = setCookieInserted
+		if d.status == statusValid {
+			d.response = setCookieUpdated
+		}
 		if s.cfg.Cookie.NoCache && cacheable(h) {
 			h.Add("Cache-Control", "private")
 		}
@@ -77,6 +87,12 @@ func cacheable(h http.Header) bool {
 		}
 	}
 	return true
+}
+
+// appCookieSet reports whether the response may carry the LB's cookie under
+// cookie.app_cookie: only when the app sets that cookie (always without it).
+func (s *snapshot) appCookieSet(h http.Header) bool {
+	return s.cfg.Cookie.AppCookie == "" || providesCookie(h, s.cfg.Cookie.AppCookie)
 }
 
 func providesCookie(h http.Header, name string) bool {

@@ -48,12 +48,21 @@ func (s *snapshot) decide(r *http.Request, buf []*member) decision {
 		return decision{reason: ReasonRejected, status: st}
 	case st == statusInvalid:
 		return s.fresh(r, usable, ReasonUndecodable, st, true)
-	case st == statusValid && pinned.keepsPinned():
-		return decision{member: pinned, name: pinned.name, reason: ReasonPersisted, status: st}
+	case st == statusValid && pinned.keepsPinned() && !s.drained(pinned):
+		d := decision{member: pinned, name: pinned.name, reason: ReasonPersisted, status: st}
+		if rf, ok := s.persist.(refresher); ok {
+			d.setCookie = rf.refresh(r, pinned)
+		}
+		return d
 	case st == statusValid:
 		return s.pinnedDown(r, pinned, usable)
 	}
-	return s.fresh(r, usable, "", statusNone, true)
+	return s.fresh(r, usable, "", st, true) // none, or expired/old (E, O): treated as absent
+}
+
+// refresher is a persister that re-issues a valid pin (cookie max_idle).
+type refresher interface {
+	refresh(r *http.Request, m *member) string
 }
 
 // pinnedDown applies on_member_down to a request pinned to a member that

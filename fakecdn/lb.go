@@ -25,6 +25,7 @@ type LB struct {
 	key   []byte // f5-encrypted key, guarded by mu
 	keyN  int    // rotations so far, guarded by mu
 	table *stickTable
+	dns   *resolverCache // DNS steering answers per resolver (steering.go)
 
 	transport      http.RoundTripper
 	ownTransport   bool
@@ -112,6 +113,7 @@ func New(cfg Config, opts ...Option) (*LB, error) {
 		pool:         p,
 		rng:          newLockedRand(cfg.Seed),
 		table:        newStickTable(),
+		dns:          newResolverCache(),
 		transport:    newH1Transport(NewTransport()),
 		ownTransport: true,
 		log:          slog.New(slog.DiscardHandler),
@@ -124,6 +126,7 @@ func New(cfg Config, opts ...Option) (*LB, error) {
 	lb.key = deriveKey(cfg.Seed, cfg.Name, 0)
 	lb.metrics = newMetrics()
 	lb.proxy = lb.newProxy()
+	lb.proxy.Transport = &statusFailover{lb: lb, next: lb.proxy.Transport} // status_failover.go
 	s, err := lb.build(cfg)
 	if err != nil {
 		return nil, err
@@ -150,6 +153,7 @@ func (lb *LB) build(cfg Config) (*snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
+	sel = lb.steer(cfg, sel)
 	s := &snapshot{
 		cfg:         cfg,
 		pool:        lb.pool,
@@ -170,7 +174,7 @@ func (lb *LB) build(cfg Config) (*snapshot, error) {
 		for i, m := range lb.pool.members {
 			targets[i] = m
 		}
-		codec, err := spec.New(CodecEnv{Pool: cfg.Name, Key: lb.key, Rand: lb.rng, Members: targets})
+		codec, err := spec.New(CodecEnv{Pool: cfg.Name, Key: lb.key, Rand: lb.rng, Members: targets, Salt: cfg.Cookie.Salt})
 		if err != nil {
 			return nil, &FieldError{Field: "cookie.codec", Msg: err.Error()}
 		}
@@ -178,6 +182,8 @@ func (lb *LB) build(cfg Config) (*snapshot, error) {
 			name: cfg.Cookie.Name, codec: codec, version1: spec.Version1,
 			httpOnly: *cfg.Cookie.HTTPOnly, secure: cfg.Cookie.Secure,
 			ttl: cfg.Cookie.TTL.Std(), pool: lb.pool, onError: lb.logCodecError,
+			attrs: newCookieAttrs(cfg.Cookie),
+			life:  cookieLife{maxIdle: cfg.Cookie.MaxIdle.Std(), maxLife: cfg.Cookie.MaxLife.Std()},
 		}
 	case "source-ip":
 		lb.table.setTTL(cfg.SourceIPTTL.Std())

@@ -30,6 +30,8 @@ type member struct {
 	healthy  atomic.Bool
 	delay    atomic.Int64 // nanoseconds
 	requests atomic.Uint64
+	// drainingSince is when the member entered draining (member_drain.go).
+	drainingSince atomic.Int64
 
 	mu       sync.Mutex // guards the health counters and the resolved address
 	fails    int

@@ -14,7 +14,7 @@ import (
 // registry by GET /metrics; nothing is global, so many LBs share a process.
 type metrics struct {
 	reasons  []atomic.Uint64 // indexed like Reasons
-	statuses [4]atomic.Uint64
+	statuses [6]atomic.Uint64
 	codes    [6]atomic.Uint64 // 1xx..5xx by class; [0] other
 }
 
@@ -26,7 +26,7 @@ var reasonIndex = func() map[string]int {
 	return m
 }()
 
-const statusLetters = "NIDV"
+const statusLetters = "NIDVEO"
 
 func newMetrics() *metrics { return &metrics{reasons: make([]atomic.Uint64, len(Reasons))} }
 
@@ -57,7 +57,7 @@ func (lb *LB) serveMetrics(w http.ResponseWriter, r *http.Request) {
 var (
 	descRequests  = prometheus.NewDesc("fakecdn_requests_total", "Requests forwarded to each member.", []string{"lb", "member"}, nil)
 	descDecisions = prometheus.NewDesc("fakecdn_decisions_total", "Requests by persistence outcome (decision reason).", []string{"lb", "reason"}, nil)
-	descCookie    = prometheus.NewDesc("fakecdn_cookie_status_total", "Requests by HAProxy-style request-cookie status (N none, I invalid, D down, V valid).", []string{"lb", "status"}, nil)
+	descCookie    = prometheus.NewDesc("fakecdn_cookie_status_total", "Requests by HAProxy-style request-cookie status (N none, I invalid, D down, V valid, E expired, O old).", []string{"lb", "status"}, nil)
 	descResponses = prometheus.NewDesc("fakecdn_responses_total", "Responses by status class.", []string{"lb", "code"}, nil)
 	descState     = prometheus.NewDesc("fakecdn_member_state", "1 for the member's admin state (up, down, draining).", []string{"lb", "member", "state"}, nil)
 	descHealthy   = prometheus.NewDesc("fakecdn_member_healthy", "1 when the member passes its health checks.", []string{"lb", "member"}, nil)

@@ -2,7 +2,6 @@ package fakecdn
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -33,7 +32,8 @@ type noPersistence struct{}
 func (noPersistence) pinned(*http.Request) (*member, byte) { return nil, statusNone }
 func (noPersistence) pin(*http.Request, *member) string    { return "" }
 
-// cookiePersistence inserts a cookie written by a codec.
+// cookiePersistence inserts a cookie written by a codec; its attributes
+// are in cookie_attrs.go and its server-side lifetime in cookie_lifetime.go.
 type cookiePersistence struct {
 	name     string
 	codec    Codec
@@ -41,6 +41,8 @@ type cookiePersistence struct {
 	httpOnly bool
 	secure   *bool // nil: when the client connection is HTTPS
 	ttl      time.Duration
+	attrs    cookieAttrs
+	life     cookieLife
 	pool     *pool
 	onError  func(m *member, err error)
 }
@@ -50,40 +52,72 @@ func (c *cookiePersistence) pinned(r *http.Request) (*member, byte) {
 	if err != nil {
 		return nil, statusNone
 	}
-	t, ok := c.codec.Decode(ck.Value)
+	value, dates := c.life.split(ck.Value)
+	t, ok := c.codec.Decode(value)
 	if !ok {
 		return nil, statusInvalid
+	}
+	if st := c.life.status(dates, time.Now()); st != statusValid {
+		return nil, st
 	}
 	return c.pool.get(t.Name()), statusValid
 }
 
 func (c *cookiePersistence) pin(r *http.Request, m *member) string {
+	now := time.Now()
+	return c.write(r, m, now, now)
+}
+
+// refresh re-issues a valid cookie with its last-use date moved to now
+// (HAProxy's maxidle update, response letter U), or "" when no date is kept.
+func (c *cookiePersistence) refresh(r *http.Request, m *member) string {
+	if c.life.maxIdle <= 0 {
+		return ""
+	}
+	ck, err := r.Cookie(c.name)
+	if err != nil {
+		return ""
+	}
+	_, dates := c.life.split(ck.Value)
+	first := dates.first
+	if first.IsZero() {
+		first = time.Now()
+	}
+	return c.write(r, m, first, time.Now())
+}
+
+func (c *cookiePersistence) write(r *http.Request, m *member, first, last time.Time) string {
+	if c.attrs.expiry == "NONE" {
+		return "" // Akamai: origin stickiness cookie disabled
+	}
 	v, err := c.codec.Encode(m)
 	if err != nil {
 		c.onError(m, err)
 		return ""
 	}
+	v = c.life.stamp(v, first, last)
 	var b strings.Builder
-	b.Grow(len(c.name) + len(v) + 64)
+	b.Grow(len(c.name) + len(v) + 96)
 	b.WriteString(c.name)
 	b.WriteByte('=')
 	b.WriteString(v)
 	b.WriteString("; Path=/")
-	if c.ttl > 0 {
-		b.WriteString("; Max-Age=")
-		b.WriteString(strconv.FormatInt(int64(c.ttl/time.Second), 10))
-		b.WriteString("; Expires=")
-		b.WriteString(time.Now().Add(c.ttl).UTC().Format(http.TimeFormat))
-	}
+	c.writeExpiry(&b)
 	if c.version1 {
 		b.WriteString("; Version=1")
 	}
-	if c.secure != nil && *c.secure || c.secure == nil && clientHTTPS(r) {
+	secure := c.secure != nil && *c.secure || c.secure == nil && clientHTTPS(r)
+	if secure {
 		b.WriteString("; Secure")
 	}
 	if c.httpOnly {
 		b.WriteString("; HttpOnly")
 	}
+	if c.attrs.sameSite != "" {
+		b.WriteString("; SameSite=")
+		b.WriteString(c.attrs.sameSite)
+	}
+	c.writeCORS(&b, v)
 	return b.String()
 }
 

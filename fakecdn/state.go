@@ -143,7 +143,7 @@ func (lb *LB) SetMember(name string, p MemberPatch) error {
 		return errs
 	}
 	if p.State != nil {
-		m.state.Store(*p.State)
+		m.setState(*p.State)
 	}
 	if p.Delay != nil {
 		m.setDelay(p.Delay.Std())

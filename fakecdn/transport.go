@@ -78,7 +78,7 @@ func (t *h1Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	addr := memberAddr(req)
 	for {
-		c, err := t.get(req.Context(), addr, idempotent(req))
+		c, err := t.get(req.Context(), addr, retriable(req))
 		if err != nil {
 			return nil, err
 		}
@@ -90,7 +90,7 @@ func (t *h1Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		// before any response byte; like net/http, send a request that
 		// may be repeated once more on a fresh connection.
 		var se staleError
-		if !c.reused || !errors.As(err, &se) || !idempotent(req) || req.Context().Err() != nil {
+		if !c.reused || !errors.As(err, &se) || !retriable(req) || req.Context().Err() != nil {
 			return nil, unwrapStale(err)
 		}
 		if req.GetBody != nil {
@@ -112,7 +112,7 @@ func fastPath(req *http.Request) bool {
 	return req.GetBody != nil && req.ContentLength >= 0 && req.ContentLength <= fastMaxBody
 }
 
-func idempotent(req *http.Request) bool {
+func retriable(req *http.Request) bool {
 	switch req.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
 		return true

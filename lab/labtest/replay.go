@@ -25,7 +25,7 @@ func Replay(ctx SpecContext, l *lab.Lab, flow replay.Flow, n int, opts ...replay
 	GinkgoHelper()
 	res, err := l.Replay(ctx, flow, n, Concurrency, opts...)
 	Expect(err).NotTo(HaveOccurred(), "replay %s ×%d", flow.Name, n)
-	model := Expected(l, flow)
+	model := stats.ExpectedPaced(l.Current(), flow.Requests(), meanGap(res)) // = Expected unless DNS steering
 	record(res, &model)
 	return res
 }

@@ -20,6 +20,7 @@ type options struct {
 	concurrency int
 	stepDone    func(run int, step string)
 	hold        func(ctx context.Context, run int, step string)
+	locations   int // client locations (locations.go); 0: none
 }
 
 func defaults() options {

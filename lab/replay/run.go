@@ -36,6 +36,7 @@ type runner struct {
 	r      *Replayer
 	client *http.Client
 	jar    *cookiejar.Jar
+	idx    int // the run's index (its location)
 }
 
 // run replays flow once with a fresh cookie jar; with shared == nil it also
@@ -44,10 +45,11 @@ func (r *Replayer) run(ctx context.Context, flow Flow, idx int, shared *http.Tra
 	tr := shared
 	if tr == nil {
 		tr = r.newTransport()
+		r.opts.bindLocation(tr, r.base.Hostname(), idx)
 		defer tr.CloseIdleConnections()
 	}
 	jar, _ := cookiejar.New(nil) // never fails without options
-	rn := runner{r: r, jar: jar, client: &http.Client{Transport: tr, CheckRedirect: noRedirect}}
+	rn := runner{r: r, jar: jar, client: &http.Client{Transport: tr, CheckRedirect: noRedirect}, idx: idx}
 	run := Run{Index: idx, OK: true, Start: time.Now()}
 	var inputs map[string]string
 	for _, step := range flow.Steps {
@@ -172,6 +174,7 @@ func (rn runner) do(ctx context.Context, step Step, method, target string, form 
 	}
 	req.Header.Set("User-Agent", "stickylab-replay/1")
 	req.Header.Set("Accept", "text/html,application/xhtml+xml")
+	rn.r.opts.locate(req, rn.idx)
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}

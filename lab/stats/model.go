@@ -64,6 +64,9 @@ func Expected(t topology.Topology, requests int) Model {
 	if m == 0 {
 		return Model{Applies: true, Formula: "0", Why: "with a shared machine key a one-request flow holds no state that another datacenter lacks"}
 	}
+	if t.Edge.Steering == "dns" && t.Edge.DNSTTL > 0 {
+		return dnsSteered(t, m, requests, 0) // steering.go
+	}
 	var total float64
 	for _, dc := range t.Datacenters {
 		total += dc.Weight

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stickylab/stickylab/lab/stats"
 	"github.com/stickylab/stickylab/lab/topology"
@@ -196,5 +197,27 @@ func TestExpectedDoesNotApply(t *testing.T) {
 	})
 	if m := stats.Expected(one, 3); !m.Applies || m.FailureRate != 0.75 {
 		t.Errorf("one instance each: %+v", m)
+	}
+}
+
+// DNS steering: T = 0 is the per-request model; a flow far shorter than
+// the TTL almost never crosses; a flow as long as the TTL is per-request.
+func TestDNSSteeringModel(t *testing.T) {
+	topo := topology.Default()
+	perRequest := stats.Expected(topo, 3).FailureRate
+	topo.Edge.Steering = "dns"
+	if got := stats.ExpectedPaced(topo, 3, 10*time.Millisecond).FailureRate; math.Abs(got-perRequest) > 1e-12 {
+		t.Errorf("dns_ttl 0: %v, want the per-request %v", got, perRequest)
+	}
+	topo.Edge.DNSTTL = time.Minute
+	if got := stats.ExpectedPaced(topo, 3, 10*time.Millisecond).FailureRate; got > 0.001 {
+		t.Errorf("dns_ttl 60s, 10ms between requests: %v, want almost 0", got)
+	}
+	if got := stats.ExpectedPaced(topo, 3, time.Minute).FailureRate; math.Abs(got-perRequest) > 1e-12 {
+		t.Errorf("requests a TTL apart: %v, want the per-request %v", got, perRequest)
+	}
+	// (m−1)·q·(1 − Σw²) for small q: 2 · (6s/60s) · 0.5 ≈ 0.1
+	if got := stats.ExpectedPaced(topo, 3, 6*time.Second).FailureRate; math.Abs(got-0.0975) > 1e-9 {
+		t.Errorf("q = 0.1: %v, want 1 − (0.95² ) = 0.0975", got)
 	}
 }

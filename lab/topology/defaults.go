@@ -75,10 +75,13 @@ func (t Tier) withDefaults(def Tier) Tier {
 			*v = d
 		}
 	}
+	t = t.withVendorDefaults()
 	pick(&t.Selection, def.Selection)
 	pick(&t.Persistence, def.Persistence)
-	pick(&t.Cookie.Name, def.Cookie.Name)
-	pick(&t.Cookie.Codec, def.Cookie.Codec)
+	if !t.vendorProfile() { // a vendor profile names its own cookie (fakecdn fills it)
+		pick(&t.Cookie.Name, def.Cookie.Name)
+		pick(&t.Cookie.Codec, def.Cookie.Codec)
+	}
 	pick(&t.Undecodable, "reissue")
 	pick(&t.OnMemberDown, "failover")
 	pick(&t.HashCookie, "ASP.NET_SessionId")

@@ -29,6 +29,7 @@ type Tier struct {
 	OnMemberDown      string        `yaml:"on_member_down,omitempty" json:"on_member_down"`
 	PassthroughSingle *bool         `yaml:"passthrough_single,omitempty" json:"passthrough_single"`
 	DecisionHeaders   *bool         `yaml:"decision_headers,omitempty" json:"decision_headers"`
+	Vendor            `yaml:",inline"`
 }
 
 // Cookie is a persistence cookie: its name, codec and lifetime (0 = session
@@ -46,13 +47,15 @@ type Cookie struct {
 	HTTPOnly *bool `yaml:"httponly,omitempty" json:"httponly,omitempty"`
 	// Secure adds Secure always (true) or never (false); nil: when the
 	// client connection is HTTPS.
-	Secure *bool `yaml:"secure,omitempty" json:"secure,omitempty"`
+	Secure     *bool `yaml:"secure,omitempty" json:"secure,omitempty"`
+	CookieLife `yaml:",inline"`
 }
 
 // Edge is the CDN tier: a Tier whose members are the datacenters, plus TLS.
 type Edge struct {
-	Tier `yaml:",inline"`
-	TLS  *bool `yaml:"tls,omitempty" json:"tls"`
+	Tier         `yaml:",inline"`
+	TLS          *bool `yaml:"tls,omitempty" json:"tls"`
+	EdgeSteering `yaml:",inline"`
 }
 
 // Datacenter is one load balancer and its app instances.
@@ -76,7 +79,7 @@ type App struct {
 var (
 	Selections    = []string{"random", "round-robin", "source-ip", "consistent-hash"}
 	Persistences  = []string{"none", "cookie", "source-ip"}
-	Codecs        = []string{"f5-encrypted", "f5-plain", "plain", "envoy"}
+	Codecs        = []string{"f5-encrypted", "f5-plain", "plain", "envoy", "cloudflare", "aws-alb", "akamai-alb"}
 	Undecodables  = []string{"reissue", "reject"}
 	MemberDowns   = []string{"failover", "temporary", "strict"}
 	MachineKeys   = []string{"instance", "datacenter", "shared"}

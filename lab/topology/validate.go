@@ -45,6 +45,7 @@ func (t Topology) Validate() error {
 		v.add("name", "%q is not a DNS label (lower-case letters, digits and '-', at most 63)", t.Name)
 	}
 	v.tier("edge", t.Edge.Tier)
+	v.steering(t.Edge.EdgeSteering)
 	if len(t.Datacenters) == 0 {
 		v.add("datacenters", "at least one datacenter is required")
 	}
@@ -86,10 +87,13 @@ func (v *validator) oneOf(path, value string, allowed []string) {
 func (v *validator) tier(p string, t Tier) {
 	v.oneOf(p+".selection", t.Selection, Selections)
 	v.oneOf(p+".persistence", t.Persistence, Persistences)
-	v.oneOf(p+".cookie.codec", t.Cookie.Codec, Codecs)
+	if t.Cookie.Codec != "" || !t.vendorProfile() {
+		v.oneOf(p+".cookie.codec", t.Cookie.Codec, Codecs)
+	}
+	v.vendor(p, t)
 	v.oneOf(p+".undecodable", t.Undecodable, Undecodables)
 	v.oneOf(p+".on_member_down", t.OnMemberDown, MemberDowns)
-	if t.Cookie.Name == "" || strings.ContainsAny(t.Cookie.Name, " ;,=\t\"") {
+	if (t.Cookie.Name != "" || !t.vendorProfile()) && (t.Cookie.Name == "" || strings.ContainsAny(t.Cookie.Name, " ;,=\t\"")) {
 		v.add(p+".cookie.name", "%q is not a valid cookie name", t.Cookie.Name)
 	}
 	if t.Cookie.TTL < 0 {

@@ -41,6 +41,8 @@ type LB struct {
 	Seed    int64
 	Tier    topology.Tier
 	Members []Member
+	// Steering is the edge's datacenter choice (edge only).
+	Steering topology.EdgeSteering
 }
 
 // Member is one pool member: a node and its weight.
@@ -72,12 +74,13 @@ type HealthConfig struct {
 // the URL this runtime reaches it at.
 func (l LB) Config(url func(node string) string) ([]byte, error) {
 	type cookie struct {
-		Name     string `yaml:"name"`
-		Codec    string `yaml:"codec"`
-		TTL      string `yaml:"ttl"`
-		NoCache  bool   `yaml:"nocache,omitempty"`
-		HTTPOnly bool   `yaml:"httponly"`
-		Secure   *bool  `yaml:"secure,omitempty"` // nil: when the client connection is HTTPS
+		Name         string `yaml:"name,omitempty"`  // empty: the vendor profile's
+		Codec        string `yaml:"codec,omitempty"` // empty: the vendor profile's
+		TTL          string `yaml:"ttl"`
+		NoCache      bool   `yaml:"nocache,omitempty"`
+		HTTPOnly     bool   `yaml:"httponly"`
+		Secure       *bool  `yaml:"secure,omitempty"` // nil: when the client connection is HTTPS
+		cookieVendor `yaml:",inline"`
 	}
 	type member struct {
 		Name   string  `yaml:"name"`
@@ -100,16 +103,19 @@ func (l LB) Config(url func(node string) string) ([]byte, error) {
 		PassthroughSingle bool         `yaml:"passthrough_single"`
 		DecisionHeaders   bool         `yaml:"decision_headers"`
 		Health            HealthConfig `yaml:"health"`
+		vendorConfig      `yaml:",inline"`
 	}{
 		Role: l.Role, Name: l.Name, Seed: l.Seed,
 		Selection: l.Tier.Selection, SelectionHeader: l.Tier.SelectionHeader, HashCookie: l.Tier.HashCookie,
 		Persistence: l.Tier.Persistence,
 		Cookie: cookie{Name: l.Tier.Cookie.Name, Codec: l.Tier.Cookie.Codec, TTL: l.Tier.Cookie.TTL.String(),
-			NoCache: l.Tier.Cookie.NoCache, HTTPOnly: topology.On(l.Tier.Cookie.HTTPOnly, true), Secure: l.Tier.Cookie.Secure},
+			NoCache: l.Tier.Cookie.NoCache, HTTPOnly: topology.On(l.Tier.Cookie.HTTPOnly, true), Secure: l.Tier.Cookie.Secure,
+			cookieVendor: renderCookieVendor(l.Tier.Cookie.CookieLife)},
 		SourceIPTTL: l.Tier.SourceIPTTL.String(), Undecodable: l.Tier.Undecodable, OnMemberDown: l.Tier.OnMemberDown,
 		PassthroughSingle: topology.On(l.Tier.PassthroughSingle, false),
 		DecisionHeaders:   topology.On(l.Tier.DecisionHeaders, true),
 		Health:            Health,
+		vendorConfig:      renderVendor(l.Tier.Vendor, l.Steering),
 	}
 	for _, m := range l.Members {
 		cfg.Members = append(cfg.Members, member{Name: m.Name, URL: url(m.Node), Weight: m.Weight})
@@ -122,7 +128,7 @@ func (l LB) Config(url func(node string) string) ([]byte, error) {
 }
 
 func edgeNode(t topology.Topology) Node {
-	lb := &LB{Role: "edge", Name: EdgeName, Seed: t.Seed, Tier: t.Edge.Tier}
+	lb := &LB{Role: "edge", Name: EdgeName, Seed: t.Seed, Tier: t.Edge.Tier, Steering: t.Edge.EdgeSteering}
 	for _, dc := range t.Datacenters {
 		lb.Members = append(lb.Members, Member{Name: dc.Name, Node: LBName(dc.Name), Weight: dc.Weight})
 	}

@@ -1,0 +1,44 @@
+package scenarios_test
+
+import (
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/stickylab/stickylab/lab/labtest"
+	. "github.com/stickylab/stickylab/lab/matchers"
+	"github.com/stickylab/stickylab/lab/replay"
+	"github.com/stickylab/stickylab/lab/topology"
+)
+
+// Behind a CDN the datacenter's load balancer sees the edge's few pooled
+// keep-alive connections, not the users: source-IP affinity hashes the
+// edge's address and every user lands on one instance. Hashing the
+// True-Client-IP header the edge passes on restores the spread.
+var _ = Describe("Source-IP affinity behind a CDN", Label("source-ip-behind-cdn"), func() {
+	const locations = 8 // users in several places, each with its own address
+
+	behindCDN := func(header string) topology.Topology {
+		dc := topology.Datacenter{Name: "dc-east", Instances: 4}
+		dc.LB.Selection, dc.LB.Persistence, dc.LB.SelectionHeader = "source-ip", "source-ip", header
+		return topology.Topology{Name: "source-ip-behind-cdn", Datacenters: []topology.Datacenter{dc}}.WithDefaults()
+	}
+
+	It("collapses onto one instance when the LB hashes the peer address: the edge's", func(ctx SpecContext) {
+		l := labtest.Up(ctx, behindCDN(""))
+		res := labtest.Replay(ctx, l, replay.Login, labtest.Runs/3, replay.WithLocations(locations))
+
+		Expect(res).To(AllSucceed())
+		Expect(res.Summary().Instances).To(HaveLen(1), "every user hashed to the edge's address")
+	}, SpecTimeout(labtest.ScenarioTimeout))
+
+	It("spreads users again when the LB hashes True-Client-IP", func(ctx SpecContext) {
+		l := labtest.Up(ctx, behindCDN("True-Client-IP"))
+		if l.Runtime() == "docker" {
+			Skip("through Docker's published port every client reaches the edge from the engine's gateway address, so the edge cannot tell users apart")
+		}
+		res := labtest.Replay(ctx, l, replay.Login, labtest.Runs/3, replay.WithLocations(locations))
+
+		Expect(res).To(AllSucceed())
+		Expect(len(res.Summary().Instances)).To(BeNumerically(">", 1), "users from %d addresses", locations)
+	}, SpecTimeout(labtest.ScenarioTimeout))
+})
