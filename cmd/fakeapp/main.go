@@ -126,6 +126,10 @@ Every flag falls back to its environment variable, then to the default.
   --secure-cookies MODE       auto | always | never [FAKEAPP_SECURE_COOKIES] (default auto)
   --session-timeout DURATION  sliding session timeout [FAKEAPP_SESSION_TIMEOUT] (default 20m)
   --max-sessions N            sessions kept, LRU evicted beyond [FAKEAPP_MAX_SESSIONS] (default 100000)
+  --sessions STORE            memory (InProc) | redis [FAKEAPP_SESSIONS] (default memory)
+  --redis-addr HOST:PORT      Redis session store, with --sessions redis [FAKEAPP_REDIS_ADDR]
+  --redis-prefix PREFIX       application prefix of the session keys [FAKEAPP_REDIS_PREFIX]
+                              (default stickylab); keys are {PREFIX_<ASP.NET_SessionId>}_Data
   --users LIST                user:password,... [FAKEAPP_USERS] (default alice:wonderland)
   --antiforgery-cookie NAME   anti-forgery cookie name [FAKEAPP_ANTIFORGERY_COOKIE]
                               (default __RequestVerificationToken_L1ZQQw2)
