@@ -42,7 +42,7 @@ func TestPerDatacenterRedisCountsOneStoreEach(t *testing.T) {
 
 func TestRedisBlockErrorsNameTheField(t *testing.T) {
 	cases := map[string]string{
-		"redis: {layout: replicated}\n":                   `redis.primary: layout replicated needs the datacenter of the primary`,
+		"redis: {layout: replicated}\n":                    `redis.primary: layout replicated needs the datacenter of the primary`,
 		"redis: {layout: replicated, primary: dc-north}\n": `redis.primary: "dc-north" is not a datacenter of this topology (have dc-east)`,
 		"redis: {layout: shared, primary: dc-east}\n":      `redis.primary: only layout replicated`,
 		"redis: {layout: cluster}\n":                       `redis.layout: "cluster" is not one of shared, per-datacenter, replicated`,
