@@ -2,6 +2,7 @@ package dockerrt
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -72,9 +73,10 @@ func TestALabWithRedisSessionsRunsARedisContainerTheAppsShare(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("%s GET /admin/sessions = %d (%s): the app cannot reach the store", app, resp.StatusCode, resp.Header.Get("X-Stickylab-Failure"))
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"evicted_keys":0`) {
+			t.Fatalf("%s GET /admin/sessions = %d %s: the app cannot reach the store", app, resp.StatusCode, body)
 		}
 	}
 }

@@ -22,10 +22,12 @@ type Store struct {
 }
 
 // Args are redis-server's arguments: an in-memory cache with a bounded
-// memory, no persistence (the lab starts from nothing every time).
+// memory, no persistence (the lab starts from nothing every time). Protected
+// mode is off: it refuses every client but loopback ones when no password is
+// set, and the apps reach the store over the lab's private networks.
 func (s Store) Args(port int) []string {
 	return []string{
-		"--port", strconv.Itoa(port),
+		"--port", strconv.Itoa(port), "--protected-mode", "no",
 		"--save", "", "--appendonly", "no",
 		"--maxmemory", s.MaxMemory, "--maxmemory-policy", s.Policy,
 	}

@@ -33,7 +33,7 @@ func TestASharedStoreServesEveryDatacenterWithOnePrefix(t *testing.T) {
 		t.Fatalf("app args %q, want %q", got, want)
 	}
 	args := strings.Join(p.Stores[0].Args(6379), " ")
-	if args != "--port 6379 --save  --appendonly no --maxmemory 64mb --maxmemory-policy volatile-lru" {
+	if args != "--port 6379 --protected-mode no --save  --appendonly no --maxmemory 64mb --maxmemory-policy volatile-lru" {
 		t.Fatalf("redis-server args %q", args)
 	}
 }
