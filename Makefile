@@ -10,7 +10,7 @@ LABELS ?=
 FAULT_LABELS := failover || partition || rotation || keepalive || incident
 export TESTCONTAINERS_RYUK_DISABLED ?= true
 
-.PHONY: help build test unit scenarios scenarios-under-load bench bench-lb bench-up bench-replay lint clean clean-all browser-deps leaks
+.PHONY: help build test unit scenarios scenarios-under-load bench bench-lb bench-up bench-replay lint clean clean-all deps browser-deps leaks
 
 ## help: list the targets
 help:
@@ -51,6 +51,10 @@ bench-up:
 ## bench-replay: replay throughput and statistics speed on the local runtime
 bench-replay:
 	$(GO) test -run '^$$' -bench 'Replay|Summar|Diagnos' -benchmem ./lab/...
+
+## deps: install Debian's redis-server, haproxy and chromium, when missing
+deps:
+	@scripts/deps.sh
 
 ## browser-deps: install Debian's chromium for the browser test, when missing
 browser-deps:

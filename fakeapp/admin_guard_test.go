@@ -59,7 +59,7 @@ func TestTheAdminAPIRefusesWhatAWebPageCouldSend(t *testing.T) {
 			if tc.flushes {
 				want = 0
 			}
-			if n := app.SessionCount(); n != want {
+			if n := sessionCount(t, app); n != want {
 				t.Fatalf("status %d left %d sessions, want %d", resp.StatusCode, n, want)
 			}
 		})

@@ -50,8 +50,10 @@ func TestAdminHealthzAndUnknownRoutes(t *testing.T) {
 func TestFlushSessions(t *testing.T) {
 	app := newApp(t, Config{})
 	newBrowser(t, app).login()
-	app.FlushSessions()
-	if app.SessionCount() != 0 {
+	if err := app.FlushSessions(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if sessionCount(t, app) != 0 {
 		t.Fatal("FlushSessions left sessions")
 	}
 }

@@ -1,6 +1,7 @@
 package fakeapp
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -72,10 +73,10 @@ func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.pages.ServeH
 func (a *App) Admin() http.Handler { return a.admin }
 
 // SessionCount returns the number of live sessions in this app's store.
-func (a *App) SessionCount() int { return a.store.Len() }
+func (a *App) SessionCount(ctx context.Context) (int, error) { return a.store.Len(ctx) }
 
 // FlushSessions removes every session from this app's store.
-func (a *App) FlushSessions() { a.store.Flush() }
+func (a *App) FlushSessions(ctx context.Context) error { return a.store.Flush(ctx) }
 
 // ServedBy returns "<datacenter>/<instance>", the X-Served-By value.
 func (a *App) ServedBy() string { return a.servedBy }

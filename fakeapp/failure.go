@@ -17,16 +17,31 @@ const (
 	FailureMismatch       = "antiforgery-mismatch"
 	FailureSessionMissing = "session-missing"
 	FailureBadCredentials = "bad-credentials"
+	// FailureStoreUnavailable: the session store could not be asked (ASP.NET's
+	// Redis provider throws; the request ends on the error page).
+	FailureStoreUnavailable = "session-store-unavailable"
 )
 
 // failure is a failed step: its class for machines, its message for people
 // (ASP.NET's wording where ASP.NET has one), and the status ASP.NET answers.
 type failure struct {
-	class   string
-	message string
-	status  int
+	class     string
+	message   string
+	status    int
+	exception string // the .NET exception type the error page names
 }
 
 func serverError(class, message string) *failure {
-	return &failure{class: class, message: message, status: http.StatusInternalServerError}
+	return &failure{class: class, message: message, status: http.StatusInternalServerError, exception: "System.Web.Mvc.HttpAntiForgeryException"}
+}
+
+// storeUnavailable is the failure of a session store that could not be
+// asked, worded as StackExchange.Redis words it under ASP.NET's provider.
+func storeUnavailable(err error) *failure {
+	return &failure{
+		class:     FailureStoreUnavailable,
+		message:   "No connection is available to service this operation: " + err.Error(),
+		status:    http.StatusInternalServerError,
+		exception: "StackExchange.Redis.RedisConnectionException",
+	}
 }

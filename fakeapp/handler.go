@@ -60,10 +60,16 @@ func (a *App) postLogin(w http.ResponseWriter, r *http.Request) {
 	// A new id at login, as ASP.NET apps do against session fixation: the
 	// session exists only in this instance's store.
 	if old := cookieValue(r, sessionCookie); old != "" {
-		a.store.Delete(old)
+		if err := a.store.Delete(r.Context(), old); err != nil {
+			a.fail(w, storeUnavailable(err))
+			return
+		}
 	}
 	s := Session{ID: newSessionID(), User: user, AuthenKey: newUUID()}
-	a.store.Put(s)
+	if err := a.store.Put(r.Context(), s); err != nil {
+		a.fail(w, storeUnavailable(err))
+		return
+	}
 	a.setCookie(w, r, sessionCookie, s.ID)
 	a.setCookie(w, r, authenCookie, s.AuthenKey)
 	http.Redirect(w, r, "/account", http.StatusFound)
@@ -119,7 +125,10 @@ func (a *App) postPassword(w http.ResponseWriter, r *http.Request) {
 
 func (a *App) postLogout(w http.ResponseWriter, r *http.Request) {
 	if id := cookieValue(r, sessionCookie); id != "" {
-		a.store.Delete(id)
+		if err := a.store.Delete(r.Context(), id); err != nil {
+			a.fail(w, storeUnavailable(err))
+			return
+		}
 	}
 	a.clearCookie(w, r, sessionCookie)
 	a.clearCookie(w, r, authenCookie)
@@ -138,10 +147,15 @@ func (a *App) cookieToken(w http.ResponseWriter, r *http.Request) token {
 
 // session returns the request's live session. Without one — unknown id,
 // expired, or an authenKey this store did not issue — it answers the
-// redirect to the login page and reports false.
+// redirect to the login page and reports false. A store that cannot be
+// asked is a server error, never a silent new session.
 func (a *App) session(w http.ResponseWriter, r *http.Request) (Session, bool) {
 	if id := cookieValue(r, sessionCookie); id != "" {
-		s, ok := a.store.Get(id)
+		s, ok, err := a.store.Get(r.Context(), id)
+		if err != nil {
+			a.fail(w, storeUnavailable(err))
+			return Session{}, false
+		}
 		key := cookieValue(r, authenCookie)
 		if ok && key != "" && subtle.ConstantTimeCompare([]byte(key), []byte(s.AuthenKey)) == 1 {
 			return s, true

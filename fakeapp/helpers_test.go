@@ -151,3 +151,42 @@ func setCookieNamed(resp *http.Response, name string) *http.Cookie {
 	}
 	return nil
 }
+
+// sessionCount is app.SessionCount for a store that must not fail.
+func sessionCount(t testing.TB, app *App) int {
+	t.Helper()
+	n, err := app.SessionCount(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// memT is a MemoryStore whose calls fail the test on error, so that the
+// store's behaviour reads without error plumbing.
+type memT struct {
+	t testing.TB
+	m SessionStore
+}
+
+func (s memT) Get(id string) (Session, bool) {
+	s.t.Helper()
+	v, ok, err := s.m.Get(s.t.Context(), id)
+	s.check(err)
+	return v, ok
+}
+func (s memT) Put(v Session)    { s.t.Helper(); s.check(s.m.Put(s.t.Context(), v)) }
+func (s memT) Delete(id string) { s.t.Helper(); s.check(s.m.Delete(s.t.Context(), id)) }
+func (s memT) Flush()           { s.t.Helper(); s.check(s.m.Flush(s.t.Context())) }
+func (s memT) Len() int {
+	s.t.Helper()
+	n, err := s.m.Len(s.t.Context())
+	s.check(err)
+	return n
+}
+func (s memT) check(err error) {
+	s.t.Helper()
+	if err != nil {
+		s.t.Fatal(err)
+	}
+}

@@ -101,7 +101,7 @@ func TestLoginSucceedsWithANewSession(t *testing.T) {
 	if len(key.Value) != 36 || strings.Count(key.Value, "-") != 4 {
 		t.Errorf("authenKey %q is not a UUID", key.Value)
 	}
-	if n := app.SessionCount(); n != 1 {
+	if n := sessionCount(t, app); n != 1 {
 		t.Errorf("SessionCount = %d, want 1", n)
 	}
 
@@ -122,7 +122,7 @@ func TestWrongPasswordShowsTheFormAgain(t *testing.T) {
 	if !strings.Contains(b.body, "The user name or password provided is incorrect.") {
 		t.Error("no error message on the form")
 	}
-	if app.SessionCount() != 0 {
+	if sessionCount(t, app) != 0 {
 		t.Error("failed login created a session")
 	}
 	// The re-shown form works.
@@ -226,7 +226,7 @@ func TestPostLoginValidatesInASPNETOrder(t *testing.T) {
 			if !strings.Contains(html.UnescapeString(b.body), tc.message) {
 				t.Errorf("body lacks %q:\n%s", tc.message, b.body)
 			}
-			if app.SessionCount() != 0 {
+			if sessionCount(t, app) != 0 {
 				t.Error("a failed validation created a session")
 			}
 		})
@@ -247,8 +247,8 @@ func TestLogoutRemovesTheSession(t *testing.T) {
 	resp := b.post("/logout", nil)
 	wantStatus(t, resp, http.StatusFound)
 	wantLocation(t, resp, "/login")
-	if app.SessionCount() != 0 {
-		t.Errorf("SessionCount after logout = %d", app.SessionCount())
+	if sessionCount(t, app) != 0 {
+		t.Errorf("SessionCount after logout = %d", sessionCount(t, app))
 	}
 	wantFailure(t, b.get("/account"), FailureSessionMissing)
 }

@@ -44,7 +44,9 @@ type pageData struct {
 	Error    string
 	Message  string
 	Class    string
-	Done     bool
+	// Exception is the .NET exception type an error page names.
+	Exception string
+	Done      bool
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -74,5 +76,5 @@ func (a *App) render(w http.ResponseWriter, status int, page string, d pageData)
 // server error, ASP.NET's message on its error page.
 func (a *App) fail(w http.ResponseWriter, f *failure) {
 	w.Header().Set(HeaderFailure, f.class)
-	a.render(w, f.status, "error", pageData{Title: "Server Error", Message: f.message, Class: f.class})
+	a.render(w, f.status, "error", pageData{Title: "Server Error", Message: f.message, Class: f.class, Exception: f.exception})
 }

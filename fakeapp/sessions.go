@@ -2,6 +2,7 @@ package fakeapp
 
 import (
 	"container/list"
+	"context"
 	"sync"
 	"time"
 )
@@ -15,21 +16,25 @@ type Session struct {
 
 // SessionStore holds sessions. The in-process MemoryStore reproduces
 // ASP.NET's InProc mode, where a session exists only on the server that
-// created it; a shared store makes sessions survive a change of server.
+// created it; RedisStore reproduces the Redis session-state provider, where
+// every server sharing the store sees every session.
+//
+// An error means the store could not be asked (ASP.NET's provider throws):
+// the app answers it with an error page, never with a new session.
 type SessionStore interface {
 	// Get returns the live session with this id and, for a store with a
 	// sliding timeout, extends its life.
-	Get(id string) (Session, bool)
-	Put(s Session)
-	Delete(id string)
+	Get(ctx context.Context, id string) (Session, bool, error)
+	Put(ctx context.Context, s Session) error
+	Delete(ctx context.Context, id string) error
 	// Len counts live sessions.
-	Len() int
+	Len(ctx context.Context) (int, error)
 	// Flush removes every session.
-	Flush()
+	Flush(ctx context.Context) error
 }
 
 // MemoryStore is an in-process SessionStore with a sliding timeout and a
-// bound on the number of sessions, safe for concurrent use.
+// bound on the number of sessions, safe for concurrent use. It never fails.
 type MemoryStore struct {
 	timeout time.Duration
 	max     int
@@ -64,22 +69,22 @@ func NewMemoryStore(timeout time.Duration, max int, now func() time.Time) *Memor
 	return &MemoryStore{timeout: timeout, max: max, now: now, lru: list.New(), byID: map[string]*list.Element{}}
 }
 
-func (m *MemoryStore) Get(id string) (Session, bool) {
+func (m *MemoryStore) Get(_ context.Context, id string) (Session, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.now()
 	m.expire(now)
 	el, ok := m.byID[id]
 	if !ok {
-		return Session{}, false
+		return Session{}, false, nil
 	}
 	e := el.Value.(*memEntry)
 	e.expires = now.Add(m.timeout)
 	m.lru.MoveToFront(el)
-	return e.s, true
+	return e.s, true, nil
 }
 
-func (m *MemoryStore) Put(s Session) {
+func (m *MemoryStore) Put(_ context.Context, s Session) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.now()
@@ -87,34 +92,37 @@ func (m *MemoryStore) Put(s Session) {
 	if el, ok := m.byID[s.ID]; ok {
 		el.Value = &memEntry{s: s, expires: now.Add(m.timeout)}
 		m.lru.MoveToFront(el)
-		return
+		return nil
 	}
 	m.byID[s.ID] = m.lru.PushFront(&memEntry{s: s, expires: now.Add(m.timeout)})
 	for m.lru.Len() > m.max {
 		m.remove(m.lru.Back())
 	}
+	return nil
 }
 
-func (m *MemoryStore) Delete(id string) {
+func (m *MemoryStore) Delete(_ context.Context, id string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if el, ok := m.byID[id]; ok {
 		m.remove(el)
 	}
+	return nil
 }
 
-func (m *MemoryStore) Len() int {
+func (m *MemoryStore) Len(context.Context) (int, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.expire(m.now())
-	return m.lru.Len()
+	return m.lru.Len(), nil
 }
 
-func (m *MemoryStore) Flush() {
+func (m *MemoryStore) Flush(context.Context) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.lru.Init()
 	clear(m.byID)
+	return nil
 }
 
 // expire drops sessions whose timeout has passed; it costs only the number

@@ -9,7 +9,7 @@ import (
 
 func TestMemoryStoreSlidingExpiry(t *testing.T) {
 	clock := newFakeClock()
-	m := NewMemoryStore(20*time.Minute, 10, clock.Now)
+	m := memT{t, NewMemoryStore(20*time.Minute, 10, clock.Now)}
 	m.Put(Session{ID: "a", User: "alice"})
 
 	clock.advance(19 * time.Minute)
@@ -31,7 +31,7 @@ func TestMemoryStoreSlidingExpiry(t *testing.T) {
 
 func TestMemoryStoreLenCountsOnlyLiveSessions(t *testing.T) {
 	clock := newFakeClock()
-	m := NewMemoryStore(time.Minute, 10, clock.Now)
+	m := memT{t, NewMemoryStore(time.Minute, 10, clock.Now)}
 	m.Put(Session{ID: "old"})
 	clock.advance(30 * time.Second)
 	m.Put(Session{ID: "new"})
@@ -43,7 +43,7 @@ func TestMemoryStoreLenCountsOnlyLiveSessions(t *testing.T) {
 
 func TestMemoryStoreEvictsLeastRecentlyUsedBeyondMax(t *testing.T) {
 	clock := newFakeClock()
-	m := NewMemoryStore(time.Hour, 3, clock.Now)
+	m := memT{t, NewMemoryStore(time.Hour, 3, clock.Now)}
 	for _, id := range []string{"a", "b", "c"} {
 		m.Put(Session{ID: id})
 		clock.advance(time.Second)
@@ -65,7 +65,7 @@ func TestMemoryStoreEvictsLeastRecentlyUsedBeyondMax(t *testing.T) {
 }
 
 func TestMemoryStorePutReplacesDeleteAndFlush(t *testing.T) {
-	m := NewMemoryStore(0, 0, nil)
+	m := memT{t, NewMemoryStore(0, 0, nil)}
 	m.Put(Session{ID: "a", User: "alice"})
 	m.Put(Session{ID: "a", User: "bob"})
 	if s, _ := m.Get("a"); s.User != "bob" || m.Len() != 1 {
@@ -85,7 +85,7 @@ func TestMemoryStorePutReplacesDeleteAndFlush(t *testing.T) {
 }
 
 func TestMemoryStoreIsSafeUnderConcurrency(t *testing.T) {
-	m := NewMemoryStore(time.Hour, 50, nil)
+	m := memT{t, NewMemoryStore(time.Hour, 50, nil)}
 	var wg sync.WaitGroup
 	for g := range 8 {
 		wg.Go(func() {
@@ -111,7 +111,7 @@ func TestAppSessionBoundComesFromConfig(t *testing.T) {
 	for range 5 {
 		newBrowser(t, app).login()
 	}
-	if n := app.SessionCount(); n != 2 {
+	if n := sessionCount(t, app); n != 2 {
 		t.Fatalf("SessionCount = %d, want 2", n)
 	}
 }

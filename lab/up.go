@@ -38,6 +38,9 @@ func Up(ctx context.Context, t topology.Topology, opts ...Option) (*Lab, error) 
 	if err != nil {
 		return nil, fmt.Errorf("lab up: %w", err)
 	}
+	for _, n := range p.Topology.Notices {
+		o.logf("topology: %s", n)
+	}
 	began := time.Now()
 	l := &Lab{plan: p, runtime: name, logf: o.logf}
 	files, err := l.makeTLS()

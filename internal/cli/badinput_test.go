@@ -42,6 +42,7 @@ func TestBadInput(t *testing.T) {
 		{"runs not a number", []string{"run", "-f", incident, "-n", "many"}, []string{"many"}},
 		{"unknown runtime", []string{"run", "-f", incident, "--runtime", "nope"}, []string{"--runtime", `"nope"`}},
 		{"unknown runtime (demo)", []string{"demo", "--runtime", "nope"}, []string{"--runtime"}},
+		{"unknown fix (demo)", []string{"demo", "--fix", "reboot"}, []string{"--fix", `"reboot"`}},
 		{"unknown flag", []string{"run", "--bogus"}, []string{"unknown flag: --bogus"}},
 		{"unknown command", []string{"bogus"}, []string{`unknown command "bogus"`}},
 		{"stray argument", []string{"run", "-f", incident, "extra"}, []string{"extra"}},

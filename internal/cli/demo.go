@@ -20,6 +20,7 @@ import (
 type demoOptions struct {
 	noPause           bool
 	runtime, report   string
+	fix               string // act 3: edge or store
 	runs, concurrency int
 }
 
@@ -33,16 +34,20 @@ func newDemoCmd(s Streams) *cobra.Command {
   2. the second datacenter joins and the edge balances without persistence:
      logins fail intermittently, as often as the model says, and the
      diagnosis shows why;
-  3. persistence is switched on at the edge: no login fails.
+  3. persistence is switched on at the edge: no login fails (--fix edge); or,
+     with --fix store, the architectural fix on a second lab: a shared
+     machine key and one shared Redis session store, no persistence anywhere.
 Between acts it waits for Enter when stdin is a terminal.`,
 		Example: `  stickylab demo
-  stickylab demo --no-pause --runtime local --report demo.md`,
+  stickylab demo --no-pause --runtime local --report demo.md
+  stickylab demo --fix store`,
 		Args: cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context(), s) }),
 	}
 	cmd.Flags().BoolVar(&o.noPause, "no-pause", false, "do not wait for Enter between acts (recordings, CI)")
 	registerRuntime(cmd, &o.runtime)
 	cmd.Flags().StringVar(&o.report, "report", "", "write a Markdown report of the three acts")
+	cmd.Flags().StringVar(&o.fix, "fix", fixEdge, "the fix act 3 shows: edge (persistence at the edge) or store (shared key and a shared Redis session store)")
 	cmd.Flags().IntVarP(&o.runs, "runs", "n", 200, "login flows per act")
 	cmd.Flags().IntVarP(&o.concurrency, "concurrency", "c", 8, "flows in flight at once")
 	return cmd
@@ -64,6 +69,9 @@ func (o *demoOptions) run(ctx context.Context, s Streams) (err error) {
 	}
 	if err := checkRuntime(o.runtime); err != nil {
 		return err
+	}
+	if o.fix != fixEdge && o.fix != fixStore {
+		return badInput("--fix: %q is not one of %s, %s", o.fix, fixEdge, fixStore)
 	}
 	if err := checkOutputs(o.report); err != nil {
 		return err
@@ -121,6 +129,9 @@ func (d *demo) play3(ctx context.Context, second string) error {
 	}
 	if err := d.pause(ctx, 3); err != nil {
 		return err
+	}
+	if d.fix == fixStore {
+		return d.act3Store(ctx)
 	}
 	d.step("edge persistence none → cookie")
 	if err := d.l.SetEdgePersistence(ctx, "cookie"); err != nil {

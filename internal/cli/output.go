@@ -150,7 +150,11 @@ func detailsText(t topology.Topology) string {
 		if dc.App.MachineKey == "shared" {
 			key = "one machine key everywhere"
 		}
-		parts = append(parts, "LBs: "+lb, key, "sessions in "+dc.App.Sessions)
+		sessions := "sessions in " + dc.App.Sessions
+		if dc.App.Sessions == "redis" && t.Redis != nil {
+			sessions += " (" + t.Redis.Layout + ")"
+		}
+		parts = append(parts, "LBs: "+lb, key, sessions)
 	}
 	if !topology.On(t.Edge.TLS, true) {
 		parts = append(parts, "plain HTTP")

@@ -43,6 +43,9 @@ func parseConfig(args []string, getenv func(string) string) (options, error) {
 		{flag: "secure-cookies", env: "FAKEAPP_SECURE_COOKIES", def: "auto", usage: "Secure cookie flag: auto, always or never"},
 		{flag: "session-timeout", env: "FAKEAPP_SESSION_TIMEOUT", def: "20m", usage: "sliding session timeout"},
 		{flag: "max-sessions", env: "FAKEAPP_MAX_SESSIONS", def: "100000", usage: "sessions kept; least recently used evicted beyond"},
+		{flag: "sessions", env: "FAKEAPP_SESSIONS", def: "memory", usage: "session store: memory (InProc) or redis"},
+		{flag: "redis-addr", env: "FAKEAPP_REDIS_ADDR", usage: "HOST:PORT of the Redis session store (with --sessions redis)"},
+		{flag: "redis-prefix", env: "FAKEAPP_REDIS_PREFIX", def: fakeapp.DefaultRedisPrefix, usage: "application prefix of the Redis session keys"},
 		{flag: "users", env: "FAKEAPP_USERS", def: "alice:wonderland", usage: "user:password list, comma separated"},
 		{flag: "antiforgery-cookie", env: "FAKEAPP_ANTIFORGERY_COOKIE", def: fakeapp.DefaultAntiForgeryCookie, usage: "anti-forgery cookie name"},
 	}
@@ -119,6 +122,9 @@ func buildOptions(get func(string) string, bad func(name, why string) error) (op
 		SecureCookies: get("secure-cookies"), SessionTimeout: timeout, MaxSessions: maxSessions,
 		Users: users, AntiForgeryCookie: get("antiforgery-cookie"),
 	}
+	if err := sessionStore(&o.App, get, bad); err != nil {
+		return o, err
+	}
 	if h := get("admin-hosts"); h != "" {
 		o.App.AdminHosts = strings.Split(h, ",")
 		if _, err := localguard.New(o.App.AdminHosts...); err != nil {
@@ -126,6 +132,27 @@ func buildOptions(get func(string) string, bad func(name, why string) error) (op
 		}
 	}
 	return o, nil
+}
+
+// sessionStore sets cfg.Sessions from --sessions: nil (InProc memory) or a
+// Redis store, which dials nothing until the first request needs it.
+func sessionStore(cfg *fakeapp.Config, get func(string) string, bad func(name, why string) error) error {
+	switch get("sessions") {
+	case "memory":
+		return nil
+	case "redis":
+	default:
+		return bad("sessions", "must be memory or redis")
+	}
+	if err := checkAddr(get("redis-addr")); err != nil {
+		return bad("redis-addr", "with --sessions redis: "+err.Error())
+	}
+	store, err := fakeapp.NewRedisStore(get("redis-addr"), get("redis-prefix"), cfg.SessionTimeout)
+	if err != nil {
+		return bad("redis-prefix", err.Error())
+	}
+	cfg.Sessions = store
+	return nil
 }
 
 // checkAddr accepts HOST:PORT with an empty or named host and a numeric

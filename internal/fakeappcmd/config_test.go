@@ -56,6 +56,22 @@ func TestParseConfigFlagsBeatEnvironmentBeatsDefaults(t *testing.T) {
 	}
 }
 
+func TestParseConfigRedisSessions(t *testing.T) {
+	e := env(map[string]string{"FAKEAPP_SESSIONS": "redis", "FAKEAPP_REDIS_ADDR": "127.0.0.1:6379"})
+	o, err := parseConfig([]string{"--datacenter", "dc", "--redis-prefix", "portal"}, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, ok := o.App.Sessions.(*fakeapp.RedisStore)
+	if !ok || store.Addr() != "127.0.0.1:6379" {
+		t.Fatalf("Sessions = %#v, want a RedisStore on 127.0.0.1:6379", o.App.Sessions)
+	}
+	store.Close()
+	if o, _ := parseConfig([]string{"--datacenter", "dc"}, env(nil)); o.App.Sessions != nil {
+		t.Fatalf("default Sessions = %#v, want nil (InProc memory)", o.App.Sessions)
+	}
+}
+
 func TestParseConfigErrorsNameTheProblem(t *testing.T) {
 	cases := []struct {
 		args []string
@@ -74,6 +90,9 @@ func TestParseConfigErrorsNameTheProblem(t *testing.T) {
 		{[]string{"--datacenter", "dc", "--users", "alice"}, nil, `--users "alice": entry "alice" must be user:password`},
 		{[]string{"--datacenter", "dc"}, map[string]string{"FAKEAPP_KEY_SCOPE": "farm"}, `--key-scope (from FAKEAPP_KEY_SCOPE) "farm"`},
 		{[]string{"--datacenter", "dc", "extra"}, nil, `unexpected argument "extra"`},
+		{[]string{"--datacenter", "dc", "--sessions", "sql"}, nil, `--sessions "sql": must be memory or redis`},
+		{[]string{"--datacenter", "dc", "--sessions", "redis"}, nil, `--redis-addr "": with --sessions redis: must be HOST:PORT`},
+		{[]string{"--datacenter", "dc", "--sessions", "redis", "--redis-addr", ":6379", "--redis-prefix", "a*"}, nil, `--redis-prefix "a*"`},
 		{[]string{"--nope"}, nil, `flag provided but not defined: -nope`},
 		{[]string{"--datacenter", "dc"}, map[string]string{"FAKEAPP_ADMIN_HOSTS": "dc-1:8081"}, `--admin-hosts (from FAKEAPP_ADMIN_HOSTS) "dc-1:8081": host "dc-1:8081"`},
 	}

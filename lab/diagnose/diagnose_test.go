@@ -73,7 +73,7 @@ func TestSessionLostWithSharedKey(t *testing.T) {
 	if f.Kind != diagnose.SessionLost {
 		t.Fatalf("kind %s: %s", f.Kind, f.Text)
 	}
-	contains(t, f.Text, "the anti-forgery token now decrypts everywhere, but sessions live in one server's memory", "session-missing")
+	contains(t, f.Text, "the anti-forgery token now decrypts everywhere, but sessions live in one server's memory or one datacenter's store and do not travel", "redis.layout: shared", "session-missing")
 }
 
 func TestHealthy(t *testing.T) {

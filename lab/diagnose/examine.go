@@ -234,14 +234,14 @@ func (e *evidence) text(f Finding, flow string) string {
 	body := ""
 	switch f.Kind {
 	case CrossDatacenter:
-		body = e.crossedSentence(f) + " The edge does not keep users on one datacenter: enable persistence at the edge, or share the machine key and session store across datacenters."
+		body = e.crossedSentence(f) + " The edge does not keep users on one datacenter: enable persistence at the edge, or share the machine key (app.machine_key: shared) and keep sessions in one shared Redis store (app.sessions: redis)."
 	case SessionLost:
-		body = e.crossedSentence(f) + " " + e.sessionSentence(f) + ": the anti-forgery token now decrypts everywhere, but sessions live in one server's memory. Enable persistence at the edge, or move sessions to a shared store."
+		body = e.crossedSentence(f) + " " + e.sessionSentence(f) + ": the anti-forgery token now decrypts everywhere, but sessions live in one server's memory or one datacenter's store and do not travel. Enable persistence at the edge, or keep sessions in one shared Redis store (app.sessions: redis with redis.layout: shared)."
 	case Failover:
 		body = fmt.Sprintf("%s lost their login mid-flow because %s stopped serving (edge reason failover or temporary, a 502/503 from the edge itself, or no request served there afterwards): moved to another datacenter, which cannot read their anti-forgery token or session, or refused by the edge. Expected while a datacenter is down; to make it invisible to users, share the machine key and session store across datacenters.",
 			e.ofFailed(f.Explained), names(e.downFrom))
 	case InstanceRestart:
-		body = fmt.Sprintf("%s lost their session (session-missing) on the instance that created it, without changing datacenter (%s): the instance forgot its in-memory sessions — a restart or a flush. Keep sessions in a shared store, or drain instances before restarting them.",
+		body = fmt.Sprintf("%s lost their session (session-missing) on the instance that created it, without changing datacenter (%s): the instance forgot its in-memory sessions — a restart or a flush. Keep sessions in Redis (app.sessions: redis), or drain instances before restarting them.",
 			e.ofFailed(f.Explained), countList(e.instances, ": "))
 	case KeyRotation:
 		body = fmt.Sprintf("%s stayed in one datacenter, but its load balancer could no longer decode their persistence cookie (reason undecodable; %s), re-issued it and moved them to another instance that does not hold their session: the load balancer's cookie key changed. Rotate persistence keys with an overlap window that still accepts the old key.",

@@ -31,7 +31,10 @@ type Model struct {
 // with m = requests for per-datacenter (or per-instance, behind persistence)
 // machine keys and m = requests − 1 when the key is shared (the first GET no
 // longer binds the user). Edge persistence or a single datacenter gives 0.
-// Anything else returns Applies=false with Why.
+// Sessions in Redis: a shared store with a shared key makes every
+// datacenter able to serve every request (0); a store per datacenter is
+// InProc across datacenters (sessions do not travel), so m = requests − 1
+// with a shared key. Anything else returns Applies=false with Why.
 func Expected(t topology.Topology, requests int) Model {
 	t = t.WithDefaults()
 	if requests <= 0 {
@@ -39,6 +42,9 @@ func Expected(t topology.Topology, requests int) Model {
 	}
 	if len(t.Datacenters) == 0 {
 		return notApplies("the topology has no datacenter")
+	}
+	if t.UsesRedis() && t.Redis.Layout == "replicated" {
+		return notApplies("sessions replicate between datacenters: whether a crossing fails depends on replication lag, which this model does not cover")
 	}
 	for _, dc := range t.Datacenters {
 		if why := insideDatacenter(dc); why != "" {
@@ -91,7 +97,8 @@ func insideDatacenter(dc topology.Datacenter) string {
 	if dc.Instances <= 1 || dc.LB.Persistence != "none" {
 		return ""
 	}
-	if dc.App.Sessions == "shared" && dc.App.MachineKey != "instance" {
+	// A Redis store, even one per datacenter, is shared by the instances.
+	if dc.App.Sessions == "redis" && dc.App.MachineKey != "instance" {
 		return ""
 	}
 	return fmt.Sprintf("%s has %d instances and no persistence at its load balancer, so users move between instances inside the datacenter; the model only covers failures across datacenters",
@@ -104,7 +111,7 @@ func dependentRequests(t topology.Topology, requests int) (int, string) {
 	for _, dc := range t.Datacenters {
 		if dc.App.MachineKey == "shared" {
 			shared++
-			if dc.App.Sessions == "shared" {
+			if sessionsTravel(t, dc) {
 				sharedSessions++
 			}
 		}
@@ -120,6 +127,12 @@ func dependentRequests(t topology.Topology, requests int) (int, string) {
 		return 0, "some datacenters share the session store and others do not; the model needs one session store everywhere"
 	}
 	return requests - 1, ""
+}
+
+// sessionsTravel reports whether dc's sessions are seen by every other
+// datacenter: they are in the one Redis store of the shared layout.
+func sessionsTravel(t topology.Topology, dc topology.Datacenter) bool {
+	return dc.App.Sessions == "redis" && t.Redis != nil && t.Redis.Layout == "shared"
 }
 
 func notApplies(format string, args ...any) Model {

@@ -1,6 +1,9 @@
 package topology
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Default returns the incident: two equal datacenters of two instances each.
 func Default() Topology {
@@ -24,6 +27,9 @@ func (t Topology) WithDefaults() Topology {
 		dcs[i] = dc.withDefaults()
 	}
 	t.Datacenters = dcs
+	var notices []string
+	t.Redis, notices = t.redisWithDefaults()
+	t.Notices = append(slices.Clip(t.Notices), notices...)
 	return t
 }
 

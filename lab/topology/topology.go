@@ -14,6 +14,11 @@ type Topology struct {
 	Seed        int64        `yaml:"seed,omitempty" json:"seed"`
 	Edge        Edge         `yaml:"edge,omitempty" json:"edge"`
 	Datacenters []Datacenter `yaml:"datacenters" json:"datacenters"`
+	// Redis places the session stores of apps with sessions: redis.
+	Redis *Redis `yaml:"redis,omitempty" json:"redis,omitempty"`
+	// Notices are what WithDefaults chose that the user did not write and
+	// should hear about (e.g. a redis layout); the CLI prints them.
+	Notices []string `yaml:"-" json:"notices,omitempty"`
 }
 
 // Tier is the policy of one load balancer: the CDN edge or a datacenter LB.
@@ -83,15 +88,16 @@ var (
 	Undecodables  = []string{"reissue", "reject"}
 	MemberDowns   = []string{"failover", "temporary", "strict"}
 	MachineKeys   = []string{"instance", "datacenter", "shared"}
-	SessionStores = []string{"memory", "shared"}
+	SessionStores = []string{"memory", "redis"}
 )
 
 // MaxContainers bounds a topology: one edge, one LB per datacenter, the instances.
 const MaxContainers = 64
 
-// Containers counts what the topology starts: the edge, each LB, each instance.
+// Containers counts what the topology starts: the edge, each LB, each
+// instance, each Redis store.
 func (t Topology) Containers() int {
-	n := 1
+	n := 1 + t.RedisStores()
 	for _, dc := range t.Datacenters {
 		n += 1 + dc.Instances
 	}

@@ -102,7 +102,7 @@ datacenters:
 		`datacenters[2].name: "DC_West" is not a DNS label`,
 		`datacenters[2].lb.undecodable: "ignore" is not one of reissue, reject`,
 		`datacenters[2].app.machine_key: "farm" is not one of instance, datacenter, shared`,
-		`datacenters[2].app.sessions: the shared session store`,
+		`datacenters[2].app.sessions: "shared" is not one of memory, redis`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("missing %q in:\n%v", want, err)

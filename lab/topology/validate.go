@@ -59,6 +59,7 @@ func (t Topology) Validate() error {
 		seen[dc.Name] = i
 	}
 	v.secureCookies(t)
+	v.redis(t)
 	if n := t.Containers(); n > MaxContainers {
 		v.add("datacenters", "%d containers in total (edge + load balancers + instances); at most %d", n, MaxContainers)
 	}
@@ -140,9 +141,6 @@ func (v *validator) datacenter(p string, dc Datacenter) {
 	v.tier(p+".lb", dc.LB)
 	v.oneOf(p+".app.machine_key", dc.App.MachineKey, MachineKeys)
 	v.oneOf(p+".app.sessions", dc.App.Sessions, SessionStores)
-	if dc.App.Sessions == "shared" {
-		v.add(p+".app.sessions", "the shared session store (Redis protocol) is planned but not built yet; use memory")
-	}
 	if dc.App.SessionTimeout < 0 {
 		v.add(p+".app.session_timeout", "%s must not be negative", dc.App.SessionTimeout)
 	}

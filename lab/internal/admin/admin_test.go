@@ -77,7 +77,9 @@ func TestSessionsOfAFakeapp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app.FlushSessions()
+	if err := app.FlushSessions(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(app.Admin())
 	t.Cleanup(srv.Close)
 	if n, err := admin.SessionCount(t.Context(), srv.URL); n != 0 || err != nil {

@@ -75,7 +75,14 @@ func (d *driver) Start(ctx context.Context, p *plan.Plan, tlsFiles plan.TLSFiles
 		return nil, fmt.Errorf("docker runtime: %w", err)
 	}
 	var image string
+	var redis redisImage
 	g, gctx := errgroup.WithContext(ctx)
+	if len(p.Stores) > 0 {
+		g.Go(func() (err error) {
+			redis, err = ensureRedisImage(gctx, cli, d.logf)
+			return err
+		})
+	}
 	g.Go(func() error {
 		if err := Sweep(gctx); err != nil && gctx.Err() == nil {
 			d.logf("sweep of dead runs: %v", err) // a failed sweep must not stop a new run
@@ -90,7 +97,7 @@ func (d *driver) Start(ctx context.Context, p *plan.Plan, tlsFiles plan.TLSFiles
 		return nil, err
 	}
 	dep := &deployment{cli: cli, plan: p, tls: p.TLS(), nodes: map[string]*node{}, created: d.created}
-	if err := dep.up(ctx, image, tlsFiles); err != nil {
+	if err := dep.up(ctx, image, redis, tlsFiles); err != nil {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 		defer cancel()
 		return nil, errors.Join(err, dep.Down(cctx))
@@ -101,7 +108,7 @@ func (d *driver) Start(ctx context.Context, p *plan.Plan, tlsFiles plan.TLSFiles
 // up creates the networks, then all containers, each in parallel. Cleanup is
 // by the run label, so whatever was created is found again even when
 // creation failed half-way.
-func (dep *deployment) up(ctx context.Context, image string, tlsFiles plan.TLSFiles) error {
+func (dep *deployment) up(ctx context.Context, image string, redis redisImage, tlsFiles plan.TLSFiles) error {
 	runID := dep.plan.RunID
 	specs := make([]spec, len(dep.plan.Nodes))
 	for i, n := range dep.plan.Nodes {
@@ -112,6 +119,9 @@ func (dep *deployment) up(ctx context.Context, image string, tlsFiles plan.TLSFi
 		specs[i] = s
 	}
 	if err := dep.createNetworks(ctx); err != nil {
+		return err
+	}
+	if err := dep.startStores(ctx, redis); err != nil {
 		return err
 	}
 	g, gctx := errgroup.WithContext(ctx)

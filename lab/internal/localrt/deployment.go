@@ -16,6 +16,7 @@ type deployment struct {
 	cancel context.CancelFunc // ends every LB's health checks
 	nodes  map[string]*node   // by node name; fixed after Start
 	links  map[string]*link   // by datacenter LB node name; fixed after Start
+	stores map[string]*store  // Redis session stores by name; fixed after Start
 
 	mu   sync.Mutex
 	down bool
@@ -147,5 +148,8 @@ func (dep *deployment) Down(context.Context) error {
 		wg.Go(l.Close)
 	}
 	wg.Wait()
+	for _, s := range dep.stores { // after the apps that use them
+		errs = append(errs, s.close())
+	}
 	return errors.Join(errs...)
 }

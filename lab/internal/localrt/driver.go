@@ -35,7 +35,11 @@ func (d driver) Start(ctx context.Context, p *plan.Plan, files plan.TLSFiles) (p
 	began := time.Now()
 	health, cancel := context.WithCancel(context.Background()) // outlives Start's ctx, ends with Down
 	dep := &deployment{plan: p, cancel: cancel, nodes: map[string]*node{}, links: map[string]*link{}}
-	if err := dep.up(ctx, health, files); err != nil {
+	err := dep.startStores(ctx, d.logf)
+	if err == nil {
+		err = dep.up(ctx, health, files)
+	}
+	if err != nil {
 		return nil, errors.Join(fmt.Errorf("local runtime: %w", err), dep.Down(context.WithoutCancel(ctx)))
 	}
 	d.logf("local runtime: %d nodes up in %s, edge at %s", len(p.Nodes), time.Since(began).Round(time.Microsecond), dep.EdgeURL())
@@ -56,6 +60,9 @@ func (dep *deployment) up(ctx context.Context, health context.Context, files pla
 		nd.health = health
 		if n.Kind == plan.KindEdge {
 			nd.tls = edgeTLS
+		}
+		if n.App != nil && n.App.Store != "" {
+			nd.sessions = dep.stores[n.App.Store].sessions
 		}
 		if n.LB != nil {
 			if nd.config, err = n.LB.Config(dep.memberAddr); err != nil {

@@ -27,6 +27,7 @@ type node struct {
 	config    []byte      // LB nodes: the rendered fakecdn configuration
 	tls       *tls.Config // the edge, when it serves HTTPS
 	health    context.Context
+	sessions  fakeapp.SessionStore // app nodes with a Redis store; nil: in memory
 
 	mu      sync.Mutex
 	running bool
@@ -64,6 +65,7 @@ func (n *node) build() (main, admin http.Handler, lb *fakecdn.LB, err error) {
 			Datacenter: a.Datacenter, Instance: a.Instance,
 			KeyScope: fakeapp.KeyScope(a.KeyScope), KeySecret: a.KeySecret,
 			SessionTimeout: a.SessionTimeout, MaxSessions: a.MaxSessions,
+			Sessions: n.sessions,
 		})
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("start %s: %w", n.spec.Name, err)

@@ -16,12 +16,18 @@ type App struct {
 	KeySecret            string
 	SessionTimeout       time.Duration
 	MaxSessions          int
+	// Store is the Redis store node holding the sessions; "" keeps them in
+	// memory (ASP.NET's InProc).
+	Store string
+	// RedisPrefix is the application prefix of the session keys: the same
+	// for every app of a lab, so that a shared store shares the sessions.
+	RedisPrefix string
 }
 
 // Args are fakeapp's command-line flags for this instance, listening on the
 // container ports.
 func (a App) Args() []string {
-	return []string{
+	return append([]string{
 		"--addr", fmt.Sprintf(":%d", PortHTTP),
 		"--admin-addr", fmt.Sprintf(":%d", PortAdmin),
 		"--datacenter", a.Datacenter,
@@ -30,7 +36,16 @@ func (a App) Args() []string {
 		"--key-secret", a.KeySecret,
 		"--session-timeout", a.SessionTimeout.String(),
 		"--max-sessions", fmt.Sprint(a.MaxSessions),
+	}, a.SessionArgs(fmt.Sprintf("%s:%d", a.Store, PortRedis))...)
+}
+
+// SessionArgs are fakeapp's session-store flags, with the store reached at
+// redisAddr.
+func (a App) SessionArgs(redisAddr string) []string {
+	if a.Store == "" {
+		return []string{"--sessions", "memory"}
 	}
+	return []string{"--sessions", "redis", "--redis-addr", redisAddr, "--redis-prefix", a.RedisPrefix}
 }
 
 // LB is what a fakecdn instance is started with: its policy and its members
@@ -143,13 +158,15 @@ func lbNode(t topology.Topology, i int, dc topology.Datacenter) Node {
 	return Node{Name: LBName(dc.Name), Kind: KindLB, Datacenter: dc.Name, Networks: []string{WAN, dc.Name}, LB: lb}
 }
 
-func appNode(t topology.Topology, dc topology.Datacenter, inst string) Node {
+func appNode(t topology.Topology, dc topology.Datacenter, inst, store string) Node {
 	app := &App{
 		Datacenter: dc.Name, Instance: inst,
 		KeyScope:       dc.App.MachineKey,
 		KeySecret:      fmt.Sprintf("stickylab-%d", t.Seed),
 		SessionTimeout: dc.App.SessionTimeout,
 		MaxSessions:    dc.App.MaxSessions,
+		Store:          store,
+		RedisPrefix:    fmt.Sprintf("stickylab-%d", t.Seed),
 	}
 	return Node{Name: inst, Kind: KindApp, Datacenter: dc.Name, Networks: []string{dc.Name}, App: app}
 }

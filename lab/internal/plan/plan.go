@@ -50,6 +50,7 @@ type Plan struct {
 	Seed     int64
 	Topology topology.Topology // defaults applied, Seed set
 	Nodes    []Node            // edge first, then per datacenter its LB and instances
+	Stores   []Store           // the Redis session stores, started before the apps
 }
 
 // New validates t and plans it. A zero seed is replaced by a random one, which
@@ -66,12 +67,16 @@ func New(t topology.Topology) (*Plan, error) {
 		}
 		t.Seed = n.Int64() + 1
 	}
-	p := &Plan{RunID: NewRunID(), Seed: t.Seed, Topology: t}
+	st, use, err := stores(t)
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{RunID: NewRunID(), Seed: t.Seed, Topology: t, Stores: st}
 	p.Nodes = append(p.Nodes, edgeNode(t))
 	for i, dc := range t.Datacenters {
 		p.Nodes = append(p.Nodes, lbNode(t, i, dc))
 		for _, inst := range dc.InstanceNames() {
-			p.Nodes = append(p.Nodes, appNode(t, dc, inst))
+			p.Nodes = append(p.Nodes, appNode(t, dc, inst, use[dc.Name]))
 		}
 	}
 	return p, nil

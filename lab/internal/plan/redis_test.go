@@ -1,0 +1,64 @@
+package plan_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stickylab/stickylab/lab/internal/plan"
+	"github.com/stickylab/stickylab/lab/topology"
+)
+
+func redisTopology(layout string) topology.Topology {
+	t := topology.Topology{Seed: 7, Datacenters: []topology.Datacenter{
+		{Name: "dc-east", App: topology.App{Sessions: "redis"}},
+		{Name: "dc-west", App: topology.App{Sessions: "redis"}},
+	}}
+	if layout != "" {
+		t.Redis = &topology.Redis{Layout: layout}
+	}
+	return t
+}
+
+func TestASharedStoreServesEveryDatacenterWithOnePrefix(t *testing.T) {
+	p, err := plan.New(redisTopology(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Stores) != 1 || p.Stores[0].Name != "redis" || strings.Join(p.Stores[0].Networks, ",") != "dc-east,dc-west" {
+		t.Fatalf("stores = %+v, want one redis on both datacenter networks", p.Stores)
+	}
+	app, _ := p.Node("dc-west-1")
+	want := "--sessions redis --redis-addr redis:6379 --redis-prefix stickylab-7"
+	if got := strings.Join(app.App.Args(), " "); !strings.Contains(got, want) {
+		t.Fatalf("app args %q, want %q", got, want)
+	}
+	args := strings.Join(p.Stores[0].Args(6379), " ")
+	if args != "--port 6379 --protected-mode no --save  --appendonly no --maxmemory 64mb --maxmemory-policy volatile-lru" {
+		t.Fatalf("redis-server args %q", args)
+	}
+}
+
+func TestPerDatacenterStoresServeTheirOwnApps(t *testing.T) {
+	p, err := plan.New(redisTopology("per-datacenter"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Stores) != 2 || p.Stores[1].Name != "dc-west-redis" {
+		t.Fatalf("stores = %+v", p.Stores)
+	}
+	app, _ := p.Node("dc-west-1")
+	if app.App.Store != "dc-west-redis" {
+		t.Fatalf("dc-west-1 uses store %q", app.App.Store)
+	}
+}
+
+func TestMemorySessionsPlanNoStore(t *testing.T) {
+	p, err := plan.New(topology.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, _ := p.Node("dc-east-1")
+	if len(p.Stores) != 0 || !strings.Contains(strings.Join(app.App.Args(), " "), "--sessions memory") {
+		t.Fatalf("stores %+v, args %q", p.Stores, app.App.Args())
+	}
+}
