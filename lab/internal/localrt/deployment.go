@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"sync"
 
@@ -13,6 +14,7 @@ import (
 // deployment is a running plan in this process.
 type deployment struct {
 	plan   *plan.Plan
+	dir    string             // the LBs' state files, removed by Down
 	cancel context.CancelFunc // ends every LB's health checks
 	nodes  map[string]*node   // by node name; fixed after Start
 	links  map[string]*link   // by datacenter LB node name; fixed after Start
@@ -147,5 +149,8 @@ func (dep *deployment) Down(context.Context) error {
 		wg.Go(l.Close)
 	}
 	wg.Wait()
+	if dep.dir != "" {
+		errs = append(errs, os.RemoveAll(dep.dir))
+	}
 	return errors.Join(errs...)
 }
