@@ -18,7 +18,6 @@ import (
 // sessions are lost) and returns once the edge reports it unhealthy.
 func (l *Lab) StopDatacenter(ctx context.Context, dc string) error {
 	return l.datacenterFault(ctx, "stop datacenter", dc, func(dep plan.Deployment, nodes []plan.Node) error {
-		l.setStopped(dc, true)
 		return parallel(nodes, func(n plan.Node) error { return dep.Stop(ctx, n.Name) })
 	}, false)
 }
@@ -28,11 +27,7 @@ func (l *Lab) StopDatacenter(ctx context.Context, dc string) error {
 // every instance healthy.
 func (l *Lab) StartDatacenter(ctx context.Context, dc string) error {
 	return l.datacenterFault(ctx, "start datacenter", dc, func(dep plan.Deployment, nodes []plan.Node) error {
-		if err := parallel(nodes, func(n plan.Node) error { return dep.Start(ctx, n.Name) }); err != nil {
-			return err
-		}
-		l.setStopped(dc, false)
-		return nil
+		return parallel(nodes, func(n plan.Node) error { return dep.Start(ctx, n.Name) })
 	}, true)
 }
 

@@ -1,6 +1,7 @@
 package labtest
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -31,9 +32,15 @@ func Replay(ctx SpecContext, l *lab.Lab, flow replay.Flow, n int, opts ...replay
 }
 
 // Expected is the model's failure rate for flow through the topology as it
-// runs now (faults and policy changes included).
+// runs now (faults and policy changes included), as the running load
+// balancers report it.
 func Expected(l *lab.Lab, flow replay.Flow) stats.Model {
-	return stats.Expected(l.Current(), flow.Requests())
+	GinkgoHelper()
+	ctx, cancel := context.WithTimeout(context.Background(), CurrentTimeout)
+	defer cancel()
+	t, err := l.Current(ctx)
+	Expect(err).NotTo(HaveOccurred(), "the running topology")
+	return stats.Expected(t, flow.Requests())
 }
 
 // Statuses lists every HTTP status the runs received.
