@@ -63,9 +63,9 @@ func TestCurrentFollowsFaultsAndPolicyChanges(t *testing.T) {
 func TestChangesSurviveRestartsLocal(t *testing.T) {
 	topo := topology.Default()
 	topo.Seed = 42
-	changesSurviveRestarts(t, upLocal(t, topo))
+	changesSurviveRestarts(ctxFor(t), t, upLocal(t, topo))
 }
 
 func TestCookiesOfARotatedKeyStillDecodeAfterARestartLocal(t *testing.T) {
-	rotatedCookieSurvivesRestart(t, upLocal(t, oneDatacenter(2)))
+	rotatedCookieSurvivesRestart(ctxFor(t), t, upLocal(t, oneDatacenter(2)))
 }

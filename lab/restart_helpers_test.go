@@ -1,6 +1,7 @@
 package lab_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -97,8 +98,7 @@ func (r running) without(dc string) running {
 // an instance in each, and after each step compares Current with what the
 // changes make of the topology, with every LB's GET /state and with
 // labtest.Expected. l runs topology.Default().
-func changesSurviveRestarts(t *testing.T, l *lab.Lab) {
-	ctx := ctxFor(t)
+func changesSurviveRestarts(ctx context.Context, t *testing.T, l *lab.Lab) {
 	want := running{topo: l.Topology(), keys: map[string]int{"edge": 0, "dc-east": 0, "dc-west": 0}, delays: map[string]string{"dc-east": "0s"}}
 	want.topo.Datacenters = slices.Clone(want.topo.Datacenters)
 	east, west := &want.topo.Datacenters[0], &want.topo.Datacenters[1]
@@ -201,8 +201,7 @@ func checkRunning(t *testing.T, l *lab.Lab, want running, after string) {
 // rotatedCookieSurvivesRestart: a cookie issued with a rotated key still
 // pins its user after the datacenter is stopped and started, as it does on a
 // balancer that saved its key. l runs oneDatacenter(2).
-func rotatedCookieSurvivesRestart(t *testing.T, l *lab.Lab) {
-	ctx := ctxFor(t)
+func rotatedCookieSurvivesRestart(ctx context.Context, t *testing.T, l *lab.Lab) {
 	if err := l.RotateKey(ctx, "dc-east"); err != nil {
 		t.Fatal(err)
 	}
