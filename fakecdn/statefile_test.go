@@ -145,9 +145,9 @@ func TestABadStateFileStopsTheStartWithItsName(t *testing.T) {
 		t.Fatal(err)
 	}
 	for path, want := range map[string]string{
-		other:                             "saved by dc-west",
-		corrupt:                           "corrupt.json",
-		invalid:                           `"sticky"`,
+		other:                              "saved by dc-west",
+		corrupt:                            "corrupt.json",
+		invalid:                            `"sticky"`,
 		filepath.Join(dir, "no", "s.json"): "no/s.json",
 	} {
 		_, err := New(dcConfig(a), WithStateFile(path))
