@@ -62,7 +62,9 @@ func policyPatch(cfg Config) ConfigPatch {
 		Selection: &cfg.Selection, SelectionHeader: &cfg.SelectionHeader, HashCookie: &cfg.HashCookie,
 		Persistence: &cfg.Persistence, Undecodable: &cfg.Undecodable, OnMemberDown: &cfg.OnMemberDown,
 		PassthroughSingle: ptr(*cfg.PassthroughSingle), DecisionHeaders: ptr(*cfg.DecisionHeaders),
-		Cookie: &CookiePatch{Name: &c.Name, Codec: &c.Codec, TTL: &c.TTL},
+		// A nil HTTPOnly or Secure (the default) is left out, so the
+		// configuration file's stays.
+		Cookie: &CookiePatch{Name: &c.Name, Codec: &c.Codec, TTL: &c.TTL, NoCache: &c.NoCache, HTTPOnly: c.HTTPOnly, Secure: c.Secure},
 	}
 }
 

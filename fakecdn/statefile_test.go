@@ -43,7 +43,7 @@ func TestEveryAdminChangeSurvivesARestartWithAStateFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ method, path, body string }{
-		{"PATCH", "/config", `{"selection":"random","on_member_down":"temporary","cookie":{"ttl":"1h"}}`},
+		{"PATCH", "/config", `{"selection":"random","on_member_down":"temporary","cookie":{"ttl":"1h","nocache":true,"httponly":false,"secure":true}}`},
 		{"PATCH", "/members/dc-east-2", `{"state":"draining","weight":3,"delay":"150ms"}`},
 		{"POST", "/rotate-key", ""},
 	} {

@@ -23,7 +23,7 @@ func (l *Lab) Current(ctx context.Context) (topology.Topology, error) {
 	if err != nil {
 		return t, fmt.Errorf("current topology: %w", err)
 	}
-	if t.Edge.Tier, err = tierOf(edge.Config); err != nil {
+	if t.Edge.Tier, err = tierOf(edge.Config, t.Edge.Tier); err != nil {
 		return t, fmt.Errorf("current topology: edge: %w", err)
 	}
 	var dcs []topology.Datacenter
@@ -37,7 +37,7 @@ func (l *Lab) Current(ctx context.Context) (topology.Topology, error) {
 		if err != nil {
 			return t, fmt.Errorf("current topology: the edge uses %s: %w", dc.Name, err)
 		}
-		if dc.LB, err = tierOf(st.Config); err != nil {
+		if dc.LB, err = tierOf(st.Config, dc.LB); err != nil {
 			return t, fmt.Errorf("current topology: %s: %w", dc.Name, err)
 		}
 		dcs = append(dcs, dc)
@@ -47,7 +47,9 @@ func (l *Lab) Current(ctx context.Context) (topology.Topology, error) {
 }
 
 // tierOf reads a tier from the "config" of a load balancer's GET /state.
-func tierOf(config map[string]any) (topology.Tier, error) {
+// A switch the started tier left unset (its default) stays unset when the
+// LB reports that default, so that an unchanged LB reads as started.
+func tierOf(config map[string]any, started topology.Tier) (topology.Tier, error) {
 	var c struct {
 		Selection         string `json:"selection"`
 		SelectionHeader   string `json:"selection_header"`
@@ -59,9 +61,12 @@ func tierOf(config map[string]any) (topology.Tier, error) {
 		DecisionHeaders   *bool  `json:"decision_headers"`
 		SourceIPTTL       string `json:"source_ip_ttl"`
 		Cookie            struct {
-			Name  string `json:"name"`
-			Codec string `json:"codec"`
-			TTL   string `json:"ttl"`
+			Name     string `json:"name"`
+			Codec    string `json:"codec"`
+			TTL      string `json:"ttl"`
+			NoCache  bool   `json:"nocache"`
+			HTTPOnly *bool  `json:"httponly"`
+			Secure   *bool  `json:"secure"`
 		} `json:"cookie"`
 	}
 	data, err := json.Marshal(config)
@@ -75,7 +80,10 @@ func tierOf(config map[string]any) (topology.Tier, error) {
 		Selection: c.Selection, SelectionHeader: c.SelectionHeader, HashCookie: c.HashCookie,
 		Persistence: c.Persistence, Undecodable: c.Undecodable, OnMemberDown: c.OnMemberDown,
 		PassthroughSingle: c.PassthroughSingle, DecisionHeaders: c.DecisionHeaders,
-		Cookie: topology.Cookie{Name: c.Cookie.Name, Codec: c.Cookie.Codec},
+		Cookie: topology.Cookie{
+			Name: c.Cookie.Name, Codec: c.Cookie.Codec, NoCache: c.Cookie.NoCache,
+			HTTPOnly: unlessDefault(c.Cookie.HTTPOnly, started.Cookie.HTTPOnly, true), Secure: c.Cookie.Secure,
+		},
 	}
 	for _, d := range []struct {
 		field, text string
@@ -86,4 +94,13 @@ func tierOf(config map[string]any) (topology.Tier, error) {
 		}
 	}
 	return t, nil
+}
+
+// unlessDefault is the reported switch, or nil when the started one was nil
+// and the reported one is its default.
+func unlessDefault(reported, started *bool, def bool) *bool {
+	if started == nil && (reported == nil || *reported == def) {
+		return nil
+	}
+	return reported
 }

@@ -184,6 +184,7 @@ func TestTheStateFileKeepsAdminChangesAcrossARestart(t *testing.T) {
 	state := filepath.Join(t.TempDir(), "state.json")
 	admin, stop := startCmd(t, "--config", cfg, "--state-file", state)
 	req, _ := http.NewRequest(http.MethodPatch, admin+"/config", strings.NewReader(`{"persistence":"none"}`))
+	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil || resp.StatusCode != http.StatusOK {
 		stop()

@@ -164,6 +164,7 @@ func TestAStartedLBKeepsItsSavedConfiguration(t *testing.T) {
 		t.Fatal(err)
 	}
 	req, _ := http.NewRequest(http.MethodPatch, u+"/config", strings.NewReader(`{"persistence":"none"}`))
+	req.Header.Set("Content-Type", "application/json")
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
 		t.Fatalf("PATCH /config: %v %v", resp, err)
 	}
