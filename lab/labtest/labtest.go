@@ -37,9 +37,6 @@ const (
 	PrepareTimeout = 5 * time.Minute
 	// DownTimeout bounds tearing a lab down.
 	DownTimeout = time.Minute
-	// CurrentTimeout bounds reading the running topology from the load
-	// balancers' admin APIs.
-	CurrentTimeout = 30 * time.Second
 )
 
 // AroundAFault is the waves the shipped fault stories replay: a third of
