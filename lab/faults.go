@@ -18,6 +18,7 @@ import (
 // sessions are lost) and returns once the edge reports it unhealthy.
 func (l *Lab) StopDatacenter(ctx context.Context, dc string) error {
 	return l.datacenterFault(ctx, "stop datacenter", dc, func(dep plan.Deployment, nodes []plan.Node) error {
+		l.setStopped(dc, true)
 		return parallel(nodes, func(n plan.Node) error { return dep.Stop(ctx, n.Name) })
 	}, false)
 }
@@ -27,7 +28,11 @@ func (l *Lab) StopDatacenter(ctx context.Context, dc string) error {
 // every instance healthy.
 func (l *Lab) StartDatacenter(ctx context.Context, dc string) error {
 	return l.datacenterFault(ctx, "start datacenter", dc, func(dep plan.Deployment, nodes []plan.Node) error {
-		return parallel(nodes, func(n plan.Node) error { return dep.Start(ctx, n.Name) })
+		if err := parallel(nodes, func(n plan.Node) error { return dep.Start(ctx, n.Name) }); err != nil {
+			return err
+		}
+		l.setStopped(dc, false)
+		return nil
 	}, true)
 }
 
@@ -180,6 +185,16 @@ func (l *Lab) setPartitioned(dc string, cut bool) {
 		l.partitioned = map[string]bool{}
 	}
 	l.partitioned[dc] = cut
+}
+
+// setStopped records a datacenter the lab stopped (DatacenterFault).
+func (l *Lab) setStopped(dc string, stopped bool) {
+	l.faultMu.Lock()
+	defer l.faultMu.Unlock()
+	if l.stopped == nil {
+		l.stopped = map[string]bool{}
+	}
+	l.stopped[dc] = stopped
 }
 
 func (l *Lab) isPartitioned(dc string) bool {

@@ -32,6 +32,7 @@ type Lab struct {
 
 	faultMu     sync.Mutex
 	partitioned map[string]bool // datacenters PartitionDatacenter cut off
+	stopped     map[string]bool // datacenters StopDatacenter stopped
 }
 
 // EdgeURL is where clients reach the edge: https://127.0.0.1:PORT, or http
