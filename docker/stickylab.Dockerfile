@@ -5,11 +5,14 @@
 # engine; this file is the same recipe for a manual build:
 #
 #   CGO_ENABLED=0 GOOS=linux go build -trimpath -o ctx/ ./cmd/stickylab
+#   mkdir ctx/state
 #   docker build -f docker/stickylab.Dockerfile -t stickylab/lab:manual ctx
 #
-# Nothing else goes in: no shell, no C library, no CA bundle.
+# Nothing else goes in: no shell, no C library, no CA bundle; only the empty
+# /var/lib/fakecdn, owned by the user below, for fakecdn's --state-file.
 FROM scratch
 COPY stickylab /stickylab
+COPY --chown=65534:65534 state /var/lib/fakecdn
 USER 65534:65534
 EXPOSE 8080 8081 8443
 ENTRYPOINT ["/stickylab"]

@@ -36,7 +36,7 @@ func (lb *LB) Admin() http.Handler {
 	mux.Handle("GET /state", lb.api(func(*http.Request) error { return nil }))
 	mux.Handle("PATCH /config", lb.api(lb.patchConfig))
 	mux.Handle("PATCH /members/{name}", lb.api(lb.patchMember))
-	mux.Handle("POST /rotate-key", lb.api(func(*http.Request) error { lb.RotateKey(); return nil }))
+	mux.Handle("POST /rotate-key", lb.api(func(*http.Request) error { return lb.RotateKey() }))
 	return lb.guardAdmin(mux)
 }
 

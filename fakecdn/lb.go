@@ -27,6 +27,8 @@ type LB struct {
 	table *stickTable
 	dns   *resolverCache // DNS steering answers per resolver (steering.go)
 
+	stateFile string // saves the running configuration across restarts ("" = not saved)
+
 	transport      http.RoundTripper
 	ownTransport   bool
 	log            *slog.Logger
@@ -54,6 +56,7 @@ type snapshot struct {
 	persist     persister
 	passthrough bool
 	headers     bool
+	keyGen      int // the key generation the codec was built with
 }
 
 // Option configures New; it fails on invalid input.
@@ -124,12 +127,20 @@ func New(cfg Config, opts ...Option) (*LB, error) {
 		}
 	}
 	lb.key = deriveKey(cfg.Seed, cfg.Name, 0)
+	if cfg, err = lb.restore(cfg); err != nil {
+		return nil, fmt.Errorf("fakecdn %s: %w", cfg.Name, err)
+	}
 	lb.metrics = newMetrics()
 	lb.proxy = lb.newProxy()
 	lb.proxy.Transport = &statusFailover{lb: lb, next: lb.proxy.Transport} // status_failover.go
 	s, err := lb.build(cfg)
 	if err != nil {
 		return nil, err
+	}
+	// Saved at once: an unseeded key is random and must outlive a restart
+	// even when no admin change ever happens.
+	if err := lb.save(lb.savedState(cfg)); err != nil {
+		return nil, fmt.Errorf("fakecdn %s: %w", cfg.Name, err)
 	}
 	lb.snap.Store(s)
 	return lb, nil
@@ -162,6 +173,7 @@ func (lb *LB) build(cfg Config) (*snapshot, error) {
 		hashing:     hashes(sel),
 		passthrough: *cfg.PassthroughSingle,
 		headers:     *cfg.DecisionHeaders,
+		keyGen:      lb.keyN,
 		persist:     noPersistence{},
 	}
 	switch cfg.Persistence {

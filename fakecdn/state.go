@@ -13,6 +13,9 @@ type State struct {
 	Role    string        `json:"role"`
 	Config  Config        `json:"config"`
 	Members []MemberState `json:"members"`
+	// KeyGeneration counts the f5-encrypted key's rotations (0: the first
+	// key). It survives a restart with a state file, as the key does.
+	KeyGeneration int `json:"key_generation"`
 }
 
 // MemberState is one member as GET /state reports it.
@@ -62,7 +65,7 @@ var ErrUnknownMember = errors.New("unknown member")
 // State reports the LB now.
 func (lb *LB) State() State {
 	s := lb.snap.Load()
-	st := State{Name: s.cfg.Name, Role: s.cfg.Role, Config: s.cfg}
+	st := State{Name: s.cfg.Name, Role: s.cfg.Role, Config: s.cfg, KeyGeneration: s.keyGen}
 	st.Config.Members = slices.Clone(s.cfg.Members)
 	for i, m := range lb.pool.members {
 		w := m.getWeight()
@@ -80,44 +83,49 @@ func (lb *LB) State() State {
 func (lb *LB) Configure(p ConfigPatch) error {
 	lb.mu.Lock()
 	defer lb.mu.Unlock()
-	cfg := lb.snap.Load().cfg
+	cfg := lb.snap.Load().cfg.patched(p)
+	if errs := cfg.validatePolicy(); len(errs) > 0 {
+		return errs
+	}
+	return lb.swap(cfg)
+}
+
+// patched is c with the fields p sets.
+func (c Config) patched(p ConfigPatch) Config {
 	set := func(dst *string, v *string) {
 		if v != nil {
 			*dst = *v
 		}
 	}
-	set(&cfg.Selection, p.Selection)
-	set(&cfg.SelectionHeader, p.SelectionHeader)
-	set(&cfg.HashCookie, p.HashCookie)
-	set(&cfg.Persistence, p.Persistence)
-	set(&cfg.Undecodable, p.Undecodable)
-	set(&cfg.OnMemberDown, p.OnMemberDown)
+	set(&c.Selection, p.Selection)
+	set(&c.SelectionHeader, p.SelectionHeader)
+	set(&c.HashCookie, p.HashCookie)
+	set(&c.Persistence, p.Persistence)
+	set(&c.Undecodable, p.Undecodable)
+	set(&c.OnMemberDown, p.OnMemberDown)
 	if p.PassthroughSingle != nil {
-		cfg.PassthroughSingle = ptr(*p.PassthroughSingle)
+		c.PassthroughSingle = ptr(*p.PassthroughSingle)
 	}
 	if p.DecisionHeaders != nil {
-		cfg.DecisionHeaders = ptr(*p.DecisionHeaders)
+		c.DecisionHeaders = ptr(*p.DecisionHeaders)
 	}
-	if c := p.Cookie; c != nil {
-		set(&cfg.Cookie.Name, c.Name)
-		set(&cfg.Cookie.Codec, c.Codec)
-		if c.TTL != nil {
-			cfg.Cookie.TTL = *c.TTL
+	if ck := p.Cookie; ck != nil {
+		set(&c.Cookie.Name, ck.Name)
+		set(&c.Cookie.Codec, ck.Codec)
+		if ck.TTL != nil {
+			c.Cookie.TTL = *ck.TTL
 		}
-		if c.NoCache != nil {
-			cfg.Cookie.NoCache = *c.NoCache
+		if ck.NoCache != nil {
+			c.Cookie.NoCache = *ck.NoCache
 		}
-		if c.HTTPOnly != nil {
-			cfg.Cookie.HTTPOnly = ptr(*c.HTTPOnly)
+		if ck.HTTPOnly != nil {
+			c.Cookie.HTTPOnly = ptr(*ck.HTTPOnly)
 		}
-		if c.Secure != nil {
-			cfg.Cookie.Secure = ptr(*c.Secure)
+		if ck.Secure != nil {
+			c.Cookie.Secure = ptr(*ck.Secure)
 		}
 	}
-	if errs := cfg.validatePolicy(); len(errs) > 0 {
-		return errs
-	}
-	return lb.swap(cfg)
+	return c
 }
 
 // SetMember changes one member's admin state, weight or delay; on any
@@ -129,6 +137,44 @@ func (lb *LB) SetMember(name string, p MemberPatch) error {
 	if m == nil {
 		return fmt.Errorf("member %q: %w", name, ErrUnknownMember)
 	}
+	if err := validMember(p); err != nil {
+		return err
+	}
+	cfg := lb.snap.Load().cfg
+	if p.Weight != nil {
+		cfg.Members = slices.Clone(cfg.Members)
+		for i := range cfg.Members {
+			if cfg.Members[i].Name == name {
+				cfg.Members[i].Weight = *p.Weight
+			}
+		}
+	}
+	// Saved first: a change the state file does not hold would be lost by
+	// a restart, so it is not made.
+	st := lb.savedState(cfg)
+	for i := range st.Members {
+		if st.Members[i].Name == name {
+			st.Members[i].patch(p)
+		}
+	}
+	if err := lb.save(st); err != nil {
+		return err
+	}
+	if p.State != nil {
+		m.setState(*p.State)
+	}
+	if p.Delay != nil {
+		m.setDelay(p.Delay.Std())
+	}
+	if p.Weight != nil {
+		m.setWeight(*p.Weight)
+		return lb.install(cfg) // the hash ring depends on weights
+	}
+	return nil
+}
+
+// validMember checks a member patch; the error is a ConfigError.
+func validMember(p MemberPatch) error {
 	var errs ConfigError
 	if p.State != nil && !slices.Contains(MemberStates, *p.State) {
 		errs = append(errs, &FieldError{"state", fmt.Sprintf("%q is not one of %s", *p.State, strings.Join(MemberStates, ", "))})
@@ -142,47 +188,70 @@ func (lb *LB) SetMember(name string, p MemberPatch) error {
 	if len(errs) > 0 {
 		return errs
 	}
+	return nil
+}
+
+func (m *savedMember) patch(p MemberPatch) {
 	if p.State != nil {
-		m.setState(*p.State)
-	}
-	if p.Delay != nil {
-		m.setDelay(p.Delay.Std())
+		m.State = *p.State
 	}
 	if p.Weight != nil {
-		m.setWeight(*p.Weight)
-		cfg := lb.snap.Load().cfg
-		cfg.Members = slices.Clone(cfg.Members)
-		for i := range cfg.Members {
-			if cfg.Members[i].Name == name {
-				cfg.Members[i].Weight = *p.Weight
-			}
-		}
-		return lb.swap(cfg) // the hash ring depends on weights
+		m.Weight = *p.Weight
+	}
+	if p.Delay != nil {
+		m.Delay = *p.Delay
+	}
+}
+
+// RotateKey gives the LB a new f5-encrypted key: every cookie it issued
+// before becomes undecodable (and is re-issued, or rejected). It fails,
+// changing nothing, only when the state file cannot be written.
+func (lb *LB) RotateKey() error {
+	lb.mu.Lock()
+	defer lb.mu.Unlock()
+	cfg := lb.snap.Load().cfg
+	oldKey, oldN := lb.key, lb.keyN
+	lb.keyN++
+	lb.key = deriveKey(cfg.Seed, cfg.Name, lb.keyN)
+	if err := lb.swap(cfg); err != nil {
+		lb.key, lb.keyN = oldKey, oldN
+		return err
 	}
 	return nil
 }
 
-// RotateKey gives the LB a new f5-encrypted key: every cookie it issued
-// before becomes undecodable (and is re-issued, or rejected).
-func (lb *LB) RotateKey() {
-	lb.mu.Lock()
-	defer lb.mu.Unlock()
-	cfg := lb.snap.Load().cfg
-	lb.keyN++
-	lb.key = deriveKey(cfg.Seed, cfg.Name, lb.keyN)
-	_ = lb.swap(cfg) // cfg is already valid
-}
-
-// swap builds and installs the snapshot for cfg; lb.mu is held.
+// swap builds the snapshot for cfg, saves the state it makes and installs
+// it; lb.mu is held. When the state cannot be saved nothing changes.
 func (lb *LB) swap(cfg Config) error {
-	s, err := lb.build(cfg)
+	s, err := lb.snapshotFor(cfg)
 	if err != nil {
-		var fe *FieldError
-		if errors.As(err, &fe) {
-			return ConfigError{fe}
-		}
+		return err
+	}
+	if err := lb.save(lb.savedState(cfg)); err != nil {
 		return err
 	}
 	lb.snap.Store(s)
 	return nil
+}
+
+// install builds and installs the snapshot for cfg without saving; lb.mu is held.
+func (lb *LB) install(cfg Config) error {
+	s, err := lb.snapshotFor(cfg)
+	if err != nil {
+		return err
+	}
+	lb.snap.Store(s)
+	return nil
+}
+
+func (lb *LB) snapshotFor(cfg Config) (*snapshot, error) {
+	s, err := lb.build(cfg)
+	if err != nil {
+		var fe *FieldError
+		if errors.As(err, &fe) {
+			return nil, ConfigError{fe}
+		}
+		return nil, err
+	}
+	return s, nil
 }

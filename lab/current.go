@@ -1,80 +1,106 @@
 package lab
 
 import (
-	"slices"
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
 
 	"github.com/stickylab/stickylab/lab/topology"
 )
 
-// Current is the topology as it runs now: with the policies Configure
-// changed, and only the datacenters the edge can reach (not stopped, not
-// partitioned). The expected-failure model applies to it, not to the
-// topology the lab started with.
-func (l *Lab) Current() topology.Topology {
-	l.faultMu.Lock()
-	defer l.faultMu.Unlock()
+// Current is the topology as it runs now, read from the running load
+// balancers' GET /state, not from a copy the lab keeps: the edge's and each
+// datacenter LB's policy as they report it, each datacenter's weight as the
+// edge has it, and only the datacenters the edge can use (admin state up and
+// healthy: not stopped, not partitioned, not out of instances). The apps'
+// settings cannot change at run time; they are those the lab started. The
+// expected-failure model applies to it, not to the topology the lab started
+// with (Topology).
+func (l *Lab) Current(ctx context.Context) (topology.Topology, error) {
 	t := l.plan.Topology
-	t.Edge.Tier = l.policies["edge"].apply(t.Edge.Tier)
-	t.Datacenters = slices.Clone(t.Datacenters)
-	t.Datacenters = slices.DeleteFunc(t.Datacenters, func(dc topology.Datacenter) bool {
-		return l.stopped[dc.Name] || l.partitioned[dc.Name]
-	})
-	for i, dc := range t.Datacenters {
-		t.Datacenters[i].LB = l.policies[dc.Name].apply(dc.LB)
+	edge, err := l.State(ctx, "edge")
+	if err != nil {
+		return t, fmt.Errorf("current topology: %w", err)
 	}
-	return t
+	if t.Edge.Tier, err = tierOf(edge.Config, t.Edge.Tier); err != nil {
+		return t, fmt.Errorf("current topology: edge: %w", err)
+	}
+	var dcs []topology.Datacenter
+	for _, dc := range t.Datacenters {
+		m, ok := edge.Member(dc.Name)
+		if !ok || m.State != "up" || !m.Healthy {
+			continue
+		}
+		dc.Weight = m.Weight
+		st, err := l.State(ctx, dc.Name)
+		if err != nil {
+			return t, fmt.Errorf("current topology: the edge uses %s: %w", dc.Name, err)
+		}
+		if dc.LB, err = tierOf(st.Config, dc.LB); err != nil {
+			return t, fmt.Errorf("current topology: %s: %w", dc.Name, err)
+		}
+		dcs = append(dcs, dc)
+	}
+	t.Datacenters = dcs
+	return t, nil
 }
 
-// remember folds a policy change that took effect into Current.
-func (l *Lab) remember(target string, p Policy) {
-	l.faultMu.Lock()
-	defer l.faultMu.Unlock()
-	if l.policies == nil {
-		l.policies = map[string]Policy{}
+// tierOf reads a tier from the "config" of a load balancer's GET /state.
+// A switch the started tier left unset (its default) stays unset when the
+// LB reports that default, so that an unchanged LB reads as started.
+func tierOf(config map[string]any, started topology.Tier) (topology.Tier, error) {
+	var c struct {
+		Selection         string `json:"selection"`
+		SelectionHeader   string `json:"selection_header"`
+		HashCookie        string `json:"hash_cookie"`
+		Persistence       string `json:"persistence"`
+		Undecodable       string `json:"undecodable"`
+		OnMemberDown      string `json:"on_member_down"`
+		PassthroughSingle *bool  `json:"passthrough_single"`
+		DecisionHeaders   *bool  `json:"decision_headers"`
+		SourceIPTTL       string `json:"source_ip_ttl"`
+		Cookie            struct {
+			Name     string `json:"name"`
+			Codec    string `json:"codec"`
+			TTL      string `json:"ttl"`
+			NoCache  bool   `json:"nocache"`
+			HTTPOnly *bool  `json:"httponly"`
+			Secure   *bool  `json:"secure"`
+		} `json:"cookie"`
 	}
-	l.policies[target] = l.policies[target].merge(p)
-}
-
-func (l *Lab) setStopped(dc string, stopped bool) {
-	l.faultMu.Lock()
-	defer l.faultMu.Unlock()
-	if l.stopped == nil {
-		l.stopped = map[string]bool{}
+	data, err := json.Marshal(config)
+	if err == nil {
+		err = json.Unmarshal(data, &c)
 	}
-	l.stopped[dc] = stopped
-}
-
-// merge lays the fields q sets over p.
-func (p Policy) merge(q Policy) Policy {
-	set := func(dst *string, v string) {
-		if v != "" {
-			*dst = v
+	if err != nil {
+		return topology.Tier{}, fmt.Errorf("config %v: %w", config, err)
+	}
+	t := topology.Tier{
+		Selection: c.Selection, SelectionHeader: c.SelectionHeader, HashCookie: c.HashCookie,
+		Persistence: c.Persistence, Undecodable: c.Undecodable, OnMemberDown: c.OnMemberDown,
+		PassthroughSingle: c.PassthroughSingle, DecisionHeaders: c.DecisionHeaders,
+		Cookie: topology.Cookie{
+			Name: c.Cookie.Name, Codec: c.Cookie.Codec, NoCache: c.Cookie.NoCache,
+			HTTPOnly: unlessDefault(c.Cookie.HTTPOnly, started.Cookie.HTTPOnly, true), Secure: c.Cookie.Secure,
+		},
+	}
+	for _, d := range []struct {
+		field, text string
+		dst         *time.Duration
+	}{{"source_ip_ttl", c.SourceIPTTL, &t.SourceIPTTL}, {"cookie.ttl", c.Cookie.TTL, &t.Cookie.TTL}} {
+		if *d.dst, err = time.ParseDuration(d.text); err != nil {
+			return t, fmt.Errorf("%s %q: %w", d.field, d.text, err)
 		}
 	}
-	set(&p.Selection, q.Selection)
-	set(&p.SelectionHeader, q.SelectionHeader)
-	set(&p.HashCookie, q.HashCookie)
-	set(&p.Persistence, q.Persistence)
-	set(&p.Undecodable, q.Undecodable)
-	set(&p.OnMemberDown, q.OnMemberDown)
-	if q.PassthroughSingle != nil {
-		p.PassthroughSingle = q.PassthroughSingle
-	}
-	if q.DecisionHeaders != nil {
-		p.DecisionHeaders = q.DecisionHeaders
-	}
-	return p
+	return t, nil
 }
 
-// apply lays the fields p sets over a tier.
-func (p Policy) apply(t topology.Tier) topology.Tier {
-	m := Policy{
-		Selection: t.Selection, SelectionHeader: t.SelectionHeader, HashCookie: t.HashCookie,
-		Persistence: t.Persistence, Undecodable: t.Undecodable, OnMemberDown: t.OnMemberDown,
-		PassthroughSingle: t.PassthroughSingle, DecisionHeaders: t.DecisionHeaders,
-	}.merge(p)
-	t.Selection, t.SelectionHeader, t.HashCookie = m.Selection, m.SelectionHeader, m.HashCookie
-	t.Persistence, t.Undecodable, t.OnMemberDown = m.Persistence, m.Undecodable, m.OnMemberDown
-	t.PassthroughSingle, t.DecisionHeaders = m.PassthroughSingle, m.DecisionHeaders
-	return t
+// unlessDefault is the reported switch, or nil when the started one was nil
+// and the reported one is its default.
+func unlessDefault(reported, started *bool, def bool) *bool {
+	if started == nil && (reported == nil || *reported == def) {
+		return nil
+	}
+	return reported
 }

@@ -187,6 +187,16 @@ func (l *Lab) setPartitioned(dc string, cut bool) {
 	l.partitioned[dc] = cut
 }
 
+// setStopped records a datacenter the lab stopped (DatacenterFault).
+func (l *Lab) setStopped(dc string, stopped bool) {
+	l.faultMu.Lock()
+	defer l.faultMu.Unlock()
+	if l.stopped == nil {
+		l.stopped = map[string]bool{}
+	}
+	l.stopped[dc] = stopped
+}
+
 func (l *Lab) isPartitioned(dc string) bool {
 	l.faultMu.Lock()
 	defer l.faultMu.Unlock()

@@ -31,9 +31,8 @@ type Lab struct {
 	down bool
 
 	faultMu     sync.Mutex
-	partitioned map[string]bool   // datacenters PartitionDatacenter cut off
-	stopped     map[string]bool   // datacenters StopDatacenter stopped
-	policies    map[string]Policy // what Configure changed, by target
+	partitioned map[string]bool // datacenters PartitionDatacenter cut off
+	stopped     map[string]bool // datacenters StopDatacenter stopped
 }
 
 // EdgeURL is where clients reach the edge: https://127.0.0.1:PORT, or http

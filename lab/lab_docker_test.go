@@ -63,3 +63,47 @@ func TestTheDockerRuntimeRunsTheSmoke(t *testing.T) {
 		t.Fatalf("containers of run %s left after Down: %s", l.RunID(), left)
 	}
 }
+
+// upDocker brings topo up on Docker and registers Down at once; it skips,
+// saying why, when no engine answers.
+func upDocker(t *testing.T, topo topology.Topology) *lab.Lab {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("docker: skipped with -short")
+	}
+	if err := dockerrt.Available(t.Context()); err != nil {
+		t.Skipf("no Docker engine: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), dockerTimeout)
+	defer cancel()
+	l, err := lab.Up(ctx, topo, lab.WithRuntime("docker"), lab.WithLogf(t.Logf))
+	t.Cleanup(func() {
+		if err := l.Down(context.Background()); err != nil {
+			t.Errorf("down: %v", err)
+		}
+	})
+	if err != nil {
+		t.Fatalf("up: %v", err)
+	}
+	return l
+}
+
+// dockerCtx bounds a Docker test's faults: stopping and starting containers
+// on a slow engine takes seconds each.
+func dockerCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(t.Context(), dockerTimeout)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// A stopped and started container keeps fakecdn's state file in its
+// writable layer: every change survives, as on the local runtime.
+func TestChangesSurviveRestartsDocker(t *testing.T) {
+	topo := topology.Default()
+	topo.Seed = 42
+	changesSurviveRestarts(dockerCtx(t), t, upDocker(t, topo))
+}
+
+func TestCookiesOfARotatedKeyStillDecodeAfterARestartDocker(t *testing.T) {
+	rotatedCookieSurvivesRestart(dockerCtx(t), t, upDocker(t, oneDatacenter(2)))
+}

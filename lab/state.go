@@ -8,12 +8,14 @@ import (
 )
 
 // LBState is a load balancer's GET /state: its name, role (edge or dc),
-// current configuration and members.
+// current configuration, members, and how many times its cookie key was
+// rotated (all of which survive a restart).
 type LBState struct {
-	Name    string
-	Role    string
-	Members []MemberState
-	Config  map[string]any
+	Name          string
+	Role          string
+	Members       []MemberState
+	Config        map[string]any
+	KeyGeneration int
 }
 
 // MemberState is one member: a datacenter at the edge, an instance in a
@@ -48,7 +50,7 @@ func (l *Lab) State(ctx context.Context, target string) (LBState, error) {
 	if err != nil {
 		return LBState{}, fmt.Errorf("state of %s: %w", target, err)
 	}
-	out := LBState{Name: st.Name, Role: st.Role, Config: st.Config}
+	out := LBState{Name: st.Name, Role: st.Role, Config: st.Config, KeyGeneration: st.KeyGeneration}
 	for _, m := range st.Members {
 		out.Members = append(out.Members, MemberState(m))
 	}

@@ -42,7 +42,7 @@ var _ = Describe("DNS steering", Label("dns-ttl"), func() {
 		res := labtest.Replay(ctx, l, replay.Login, labtest.Runs, replay.WithLocations(locations))
 
 		Expect(res).To(HaveFailureRate(BeNumerically("<", 0.03)))
-		Expect(res).To(HaveFailureRateNearAt(stats.ExpectedPaced(l.Current(), replay.Login.Requests(), time.Second), labtest.Confidence))
+		Expect(res).To(HaveFailureRateNearAt(stats.ExpectedPaced(labtest.Running(l), replay.Login.Requests(), time.Second), labtest.Confidence))
 	}, SpecTimeout(labtest.ScenarioTimeout))
 
 	It("fails only the users whose resolver's answer expired while they read the login page", func(ctx SpecContext) {

@@ -2,7 +2,7 @@
 // datacenter LB, depending on its configuration file. `stickylab fakecdn`
 // is the same command.
 //
-//	fakecdn --config FILE --addr HOST:PORT --admin-addr HOST:PORT [--admin-hosts NAMES] [--tls-cert FILE --tls-key FILE]
+//	fakecdn --config FILE --addr HOST:PORT --admin-addr HOST:PORT [--admin-hosts NAMES] [--tls-cert FILE --tls-key FILE] [--state-file FILE]
 package main
 
 import (

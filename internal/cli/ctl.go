@@ -68,7 +68,7 @@ type stateLoader func() (upState, error)
 func ctlStatusCmd(s Streams, load stateLoader) *cobra.Command {
 	return &cobra.Command{
 		Use:   "status",
-		Short: "Show the running lab and what the edge sees",
+		Short: "Show the running lab as its load balancers report it",
 		Args:  cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
 			st, err := load()
@@ -211,10 +211,11 @@ func checkLB(st upState, target string) error {
 
 // lbState is the part of a load balancer's GET /state that ctl shows.
 type lbState struct {
-	Name    string         `json:"name"`
-	Role    string         `json:"role"`
-	Config  map[string]any `json:"config"`
-	Members []struct {
+	Name          string         `json:"name"`
+	Role          string         `json:"role"`
+	Config        map[string]any `json:"config"`
+	KeyGeneration int            `json:"key_generation"`
+	Members       []struct {
 		Name     string  `json:"name"`
 		State    string  `json:"state"`
 		Healthy  bool    `json:"healthy"`
@@ -293,6 +294,10 @@ func printChanges(w io.Writer, target string, before, after lbState) bool {
 			changed = true
 		}
 	}
+	if before.KeyGeneration != after.KeyGeneration {
+		fmt.Fprintf(w, "%s: key generation %d → %d\n", target, before.KeyGeneration, after.KeyGeneration)
+		changed = true
+	}
 	old := map[string]string{}
 	for _, m := range before.Members {
 		old[m.Name] = memberText(m.State, m.Healthy, m.Delay)
@@ -337,7 +342,7 @@ func memberText(state string, healthy bool, delay string) string {
 }
 
 func writeLB(w io.Writer, target string, lb lbState) {
-	fmt.Fprintf(w, "%s (%s): selection %v, persistence %v\n", target, lb.Role, lb.Config["selection"], lb.Config["persistence"])
+	fmt.Fprintf(w, "%s (%s): selection %v, persistence %v, key generation %d\n", target, lb.Role, lb.Config["selection"], lb.Config["persistence"], lb.KeyGeneration)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, m := range lb.Members {
 		fmt.Fprintf(tw, "  %s\t%s\t%d requests\n", m.Name, memberText(m.State, m.Healthy, m.Delay), m.Requests)

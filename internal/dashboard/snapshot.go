@@ -145,7 +145,11 @@ func (s *Server) build(ctx context.Context, v view, now time.Time) snapshot {
 		}
 	}
 	snap.Counts = countsOf(v)
-	snap.Model = stats.Expected(l.Current(), replay.Login.Requests())
+	if cur, err := l.Current(ctx); err == nil {
+		snap.Model = stats.Expected(cur, replay.Login.Requests())
+	} else {
+		snap.Model = stats.Model{Why: "the running topology could not be read: " + err.Error()}
+	}
 	for i := len(v.Failed) - 1; i >= 0; i-- {
 		snap.Failed = append(snap.Failed, viewRun(v.Failed[i]))
 	}

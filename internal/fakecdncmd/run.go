@@ -35,6 +35,7 @@ type options struct {
 	tlsKey        string
 	selfSignedOut string
 	tlsHosts      string
+	stateFile     string
 	accessLog     bool
 	pprof         bool
 }
@@ -54,6 +55,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.tlsKey, "tls-key", "", "TLS key PEM file for client traffic")
 	fs.StringVar(&o.selfSignedOut, "tls-self-signed-out", "", "generate a self-signed certificate at start and write its PEM to this file")
 	fs.StringVar(&o.tlsHosts, "tls-hosts", "localhost,127.0.0.1,edge", "comma-separated names and IPs of the self-signed certificate")
+	fs.StringVar(&o.stateFile, "state-file", "", "save the running configuration, member admin states and cookie key here on every admin change, and restore them at start (as a real balancer keeps its saved configuration)")
 	fs.BoolVar(&o.accessLog, "access-log", true, "log every request as a JSON line on stderr (health changes are always logged)")
 	fs.BoolVar(&o.pprof, "pprof", false, "also serve net/http/pprof under /debug/pprof/ on the admin address")
 	if err := fs.Parse(args); err != nil {
@@ -149,7 +151,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, log *slog.Logge
 	if !o.accessLog {
 		lbLog = slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	lb, err := fakecdn.New(cfg, fakecdn.WithLogger(lbLog), fakecdn.WithAdminHosts(o.adminHostList()...))
+	lb, err := fakecdn.New(cfg, fakecdn.WithLogger(lbLog), fakecdn.WithAdminHosts(o.adminHostList()...), fakecdn.WithStateFile(o.stateFile))
 	if err != nil {
 		return usageError{err}
 	}

@@ -150,3 +150,70 @@ func TestTheProfilerIsAsLocalAsTheAdminAPI(t *testing.T) {
 		}
 	}
 }
+
+// startCmd runs the command until the returned stop is called, once its
+// admin API answers; stop returns the exit code.
+func startCmd(t *testing.T, args ...string) (adminURL string, stop func() int) {
+	t.Helper()
+	args = append(args, "--addr", freeAddr(t), "--admin-addr", freeAddr(t))
+	adminAddr := args[len(args)-1]
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, args, io.Discard) }()
+	stop = func() int {
+		cancel()
+		return <-done
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		r, err := http.Get("http://" + adminAddr + "/healthz")
+		if err == nil {
+			r.Body.Close()
+			return "http://" + adminAddr, stop
+		}
+		if time.Now().After(deadline) {
+			stop()
+			t.Fatalf("admin never answered: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestTheStateFileKeepsAdminChangesAcrossARestart(t *testing.T) {
+	cfg := writeFile(t, "dc.yaml", "role: dc\nname: dc-east\npersistence: cookie\nmembers:\n  - {name: dc-east-1, url: 'http://127.0.0.1:1'}\n")
+	state := filepath.Join(t.TempDir(), "state.json")
+	admin, stop := startCmd(t, "--config", cfg, "--state-file", state)
+	req, _ := http.NewRequest(http.MethodPatch, admin+"/config", strings.NewReader(`{"persistence":"none"}`))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		stop()
+		t.Fatalf("PATCH /config: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	if code := stop(); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+
+	admin, stop = startCmd(t, "--config", cfg, "--state-file", state)
+	defer stop()
+	resp, err = http.Get(admin + "/state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(body), `"persistence": "none"`) {
+		t.Fatalf("after a restart the saved persistence none, not the file's cookie:\n%s", body)
+	}
+}
+
+func TestAStateFileThatCannotBeWrittenExits2(t *testing.T) {
+	cfg := writeFile(t, "dc.yaml", "role: dc\nname: dc-east\nmembers:\n  - {name: dc-east-1, url: 'http://127.0.0.1:1'}\n")
+	var stderr bytes.Buffer
+	missing := filepath.Join(t.TempDir(), "missing", "state.json")
+	code := run(context.Background(), []string{"--config", cfg, "--state-file", missing, "--addr", "127.0.0.1:0", "--admin-addr", "127.0.0.1:0"}, &stderr)
+	if code != 2 || !strings.Contains(stderr.String(), missing) {
+		t.Fatalf("exit %d, stderr %q; want 2 naming %s", code, stderr.String(), missing)
+	}
+}

@@ -1,6 +1,7 @@
 package labtest
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"github.com/stickylab/stickylab/lab/replay"
 	"github.com/stickylab/stickylab/lab/report"
 	"github.com/stickylab/stickylab/lab/stats"
+	"github.com/stickylab/stickylab/lab/topology"
 )
 
 // Replay replays n runs of flow through the lab's edge, records the summary
@@ -25,15 +27,27 @@ func Replay(ctx SpecContext, l *lab.Lab, flow replay.Flow, n int, opts ...replay
 	GinkgoHelper()
 	res, err := l.Replay(ctx, flow, n, Concurrency, opts...)
 	Expect(err).NotTo(HaveOccurred(), "replay %s ×%d", flow.Name, n)
-	model := stats.ExpectedPaced(l.Current(), flow.Requests(), meanGap(res)) // = Expected unless DNS steering
+	model := stats.ExpectedPaced(Running(l), flow.Requests(), meanGap(res)) // = Expected unless DNS steering
 	record(res, &model)
 	return res
 }
 
 // Expected is the model's failure rate for flow through the topology as it
-// runs now (faults and policy changes included).
+// runs now (faults and policy changes included), as the running load
+// balancers report it.
 func Expected(l *lab.Lab, flow replay.Flow) stats.Model {
-	return stats.Expected(l.Current(), flow.Requests())
+	GinkgoHelper()
+	return stats.Expected(Running(l), flow.Requests())
+}
+
+// Running is the topology as the running load balancers report it. Each
+// admin call is bounded on its own (a few seconds): no deadline here that a
+// slow engine could be mistaken for.
+func Running(l *lab.Lab) topology.Topology {
+	GinkgoHelper()
+	t, err := l.Current(context.Background())
+	Expect(err).NotTo(HaveOccurred(), "the running topology")
+	return t
 }
 
 // Statuses lists every HTTP status the runs received.

@@ -12,6 +12,8 @@ type State struct {
 	Role    string         `json:"role"`
 	Config  map[string]any `json:"config"`
 	Members []Member       `json:"members"`
+	// KeyGeneration counts the cookie key's rotations (0: the first key).
+	KeyGeneration int `json:"key_generation"`
 }
 
 // Member is one pool member as GET /state reports it.

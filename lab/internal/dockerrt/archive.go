@@ -90,10 +90,24 @@ func digestHex(b []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// stateDirs are the directories the layer holds besides the binary: the
+// last, owned by the user the programs run as, is where fakecdn keeps its
+// --state-file, which a stopped container keeps in its writable layer.
+var stateDirs = []struct {
+	name string
+	uid  int
+}{{"var/", 0}, {"var/lib/", 0}, {"var/lib/fakecdn/", 65534}}
+
 // writeLayer writes the layer tar: the binary as /stickylab, mode 0755,
-// owned by root, at the epoch.
+// owned by root, and stateDirs, at the epoch.
 func writeLayer(w io.Writer, bin io.Reader, size int64) error {
 	tw := tar.NewWriter(w)
+	for _, d := range stateDirs {
+		dh := &tar.Header{Name: d.name, Mode: 0o755, Uid: d.uid, Gid: d.uid, ModTime: epoch, Typeflag: tar.TypeDir, Format: tar.FormatUSTAR}
+		if err := tw.WriteHeader(dh); err != nil {
+			return err
+		}
+	}
 	h := &tar.Header{Name: binaryName, Mode: 0o755, Size: size, ModTime: epoch, Typeflag: tar.TypeReg, Format: tar.FormatUSTAR}
 	if err := tw.WriteHeader(h); err != nil {
 		return err

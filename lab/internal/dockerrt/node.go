@@ -30,6 +30,11 @@ const (
 	keyPath    = "/etc/edge.key"
 )
 
+// cdnStatePath is where fakecdn saves its running configuration; its
+// directory is made by docker/fakecdn.Dockerfile, writable by uid 65534. A
+// stopped container keeps its writable layer, so a started one finds it.
+const cdnStatePath = "/var/lib/fakecdn/state.json"
+
 var loopback = netip.MustParseAddr("127.0.0.1")
 
 var adminPort = port(plan.PortAdmin)
@@ -85,7 +90,7 @@ func nodeSpec(runID string, n plan.Node, image string, tlsFiles plan.TLSFiles, t
 		}
 		s.Role = "fakecdn"
 		s.Files = map[string][]byte{configPath: cfg}
-		s.Cmd = []string{"--config", configPath, "--addr", fmt.Sprintf(":%d", plan.PortHTTP), "--admin-addr", fmt.Sprintf(":%d", plan.PortAdmin)}
+		s.Cmd = []string{"--config", configPath, "--addr", fmt.Sprintf(":%d", plan.PortHTTP), "--admin-addr", fmt.Sprintf(":%d", plan.PortAdmin), "--state-file", cdnStatePath}
 		s.Cmd = append(s.Cmd, adminHosts(n)...)
 		if n.Kind != plan.KindEdge {
 			return s, nil

@@ -42,7 +42,7 @@ func TestTheEdgeServesTLSFromItsFilesAndPublishesItsClientPort(t *testing.T) {
 	if s.Image != testImage || s.Role != "fakecdn" {
 		t.Errorf("edge image %s role %s", s.Image, s.Role)
 	}
-	want := "--config /etc/fakecdn.yaml --addr :8443 --admin-addr :8081 --admin-hosts edge --tls-cert /etc/edge.crt --tls-key /etc/edge.key"
+	want := "--config /etc/fakecdn.yaml --addr :8443 --admin-addr :8081 --state-file /var/lib/fakecdn/state.json --admin-hosts edge --tls-cert /etc/edge.crt --tls-key /etc/edge.key"
 	if got := strings.Join(s.Cmd, " "); got != want {
 		t.Errorf("edge command:\n got %s\nwant %s", got, want)
 	}
@@ -87,7 +87,7 @@ func TestADatacenterLBSitsOnBothNetworksAndPublishesOnlyItsAdminPort(t *testing.
 	if !slices.Equal(s.Networks, []string{"sl-" + p.RunID + "-wan", "sl-" + p.RunID + "-dc-east"}) {
 		t.Errorf("LB networks %v", s.Networks)
 	}
-	if !slices.Equal(s.Ports, []string{"8081/tcp"}) || strings.Join(s.command(), " ") != "fakecdn --config /etc/fakecdn.yaml --addr :8080 --admin-addr :8081 --admin-hosts dc-east-lb" {
+	if !slices.Equal(s.Ports, []string{"8081/tcp"}) || strings.Join(s.command(), " ") != "fakecdn --config /etc/fakecdn.yaml --addr :8080 --admin-addr :8081 --state-file /var/lib/fakecdn/state.json --admin-hosts dc-east-lb" {
 		t.Errorf("LB ports %v command %v", s.Ports, s.command())
 	}
 	cfg := string(s.Files[configPath])

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -20,6 +22,11 @@ func start(t *testing.T, topo topology.Topology) (plan.Deployment, *pki.CA) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return startPlan(t, p)
+}
+
+func startPlan(t *testing.T, p *plan.Plan) (plan.Deployment, *pki.CA) {
+	t.Helper()
 	ca, err := pki.NewCA(p.RunID)
 	if err != nil {
 		t.Fatal(err)
@@ -141,5 +148,42 @@ func TestDownIsIdempotentAndStopsEverything(t *testing.T) {
 	}
 	if err := dep.Stop(t.Context(), "edge"); err == nil || !strings.Contains(err.Error(), "down") {
 		t.Fatalf("Stop after Down: %v", err)
+	}
+}
+
+// A stopped and started LB comes back with what its admin API changed, as a
+// balancer with a saved configuration does; Down leaves no state file.
+func TestAStartedLBKeepsItsSavedConfiguration(t *testing.T) {
+	p, err := plan.New(topology.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dep, _ := startPlan(t, p)
+	u, err := dep.AdminURL("dc-east-lb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPatch, u+"/config", strings.NewReader(`{"persistence":"none"}`))
+	req.Header.Set("Content-Type", "application/json")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("PATCH /config: %v %v", resp, err)
+	}
+	if err := dep.Stop(t.Context(), "dc-east-lb"); err != nil {
+		t.Fatal(err)
+	}
+	if err := dep.Start(t.Context(), "dc-east-lb"); err != nil {
+		t.Fatal(err)
+	}
+	_, body := get(t, http.DefaultClient, u+"/state")
+	var st struct{ Config struct{ Persistence string } }
+	if err := json.Unmarshal([]byte(body), &st); err != nil || st.Config.Persistence != "none" {
+		t.Fatalf("after stop and start: persistence %q, want none (%v)", st.Config.Persistence, err)
+	}
+	if err := dep.Down(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	left, _ := filepath.Glob(filepath.Join(os.TempDir(), "stickylab-local-"+p.RunID+"-*"))
+	if len(left) != 0 {
+		t.Fatalf("state directory left after Down: %v", left)
 	}
 }

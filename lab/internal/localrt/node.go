@@ -19,12 +19,14 @@ import (
 
 // node is one in-process fakeapp or fakecdn: its two servers on fixed
 // 127.0.0.1 addresses, and the handler behind them, rebuilt on every start
-// so that a restart loses in-memory state as a process restart would.
+// so that a restart loses in-memory state as a process restart would. An LB
+// keeps what a real balancer saves, in its state file.
 type node struct {
 	spec      plan.Node
 	addr      string      // client traffic, 127.0.0.1:port
 	adminAddr string      // admin API, 127.0.0.1:port
 	config    []byte      // LB nodes: the rendered fakecdn configuration
+	stateFile string      // LB nodes: fakecdn's --state-file
 	tls       *tls.Config // the edge, when it serves HTTPS
 	health    context.Context
 	sessions  fakeapp.SessionStore // app nodes with a Redis store; nil: in memory
@@ -76,7 +78,7 @@ func (n *node) build() (main, admin http.Handler, lb *fakecdn.LB, err error) {
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("start %s: %w", n.spec.Name, err)
 	}
-	lb, err = fakecdn.New(cfg)
+	lb, err = fakecdn.New(cfg, fakecdn.WithStateFile(n.stateFile))
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("start %s: %w", n.spec.Name, err)
 	}
