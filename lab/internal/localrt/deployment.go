@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"sync"
 
@@ -17,6 +18,7 @@ type deployment struct {
 	nodes  map[string]*node   // by node name; fixed after Start
 	links  map[string]*link   // by datacenter LB node name; fixed after Start
 	stores map[string]*store  // Redis session stores by name; fixed after Start
+	dir    string             // the LBs' state files, removed by Down
 
 	mu   sync.Mutex
 	down bool
@@ -150,6 +152,9 @@ func (dep *deployment) Down(context.Context) error {
 	wg.Wait()
 	for _, s := range dep.stores { // after the apps that use them
 		errs = append(errs, s.close())
+	}
+	if dep.dir != "" {
+		errs = append(errs, os.RemoveAll(dep.dir))
 	}
 	return errors.Join(errs...)
 }

@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/stickylab/stickylab/lab/internal/plan"
@@ -35,7 +37,10 @@ func (d driver) Start(ctx context.Context, p *plan.Plan, files plan.TLSFiles) (p
 	began := time.Now()
 	health, cancel := context.WithCancel(context.Background()) // outlives Start's ctx, ends with Down
 	dep := &deployment{plan: p, cancel: cancel, nodes: map[string]*node{}, links: map[string]*link{}}
-	err := dep.startStores(ctx, d.logf)
+	err := dep.makeDir()
+	if err == nil {
+		err = dep.startStores(ctx, d.logf)
+	}
 	if err == nil {
 		err = dep.up(ctx, health, files)
 	}
@@ -65,6 +70,7 @@ func (dep *deployment) up(ctx context.Context, health context.Context, files pla
 			nd.sessions = dep.stores[n.App.Store].sessions
 		}
 		if n.LB != nil {
+			nd.stateFile = filepath.Join(dep.dir, n.Name+".state.json")
 			if nd.config, err = n.LB.Config(dep.memberAddr); err != nil {
 				closeAll(lns[2*i:])
 				return err
@@ -140,4 +146,16 @@ func closeAll(lns []net.Listener) {
 	for _, ln := range lns {
 		ln.Close()
 	}
+}
+
+// makeDir makes the directory of the LBs' state files: a stopped and
+// started LB finds its saved configuration there, as fakecdn in a stopped
+// and started container finds it in its writable layer.
+func (dep *deployment) makeDir() error {
+	dir, err := os.MkdirTemp("", "stickylab-local-"+dep.plan.RunID+"-")
+	if err != nil {
+		return fmt.Errorf("state directory: %w", err)
+	}
+	dep.dir = dir
+	return nil
 }
