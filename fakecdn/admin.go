@@ -24,7 +24,7 @@ func badRequest(field, format string, args ...any) *apiError {
 }
 
 // Admin is the admin API: GET /healthz, GET /state, PATCH /config,
-// PATCH /members/{name}, POST /rotate-key, GET /metrics. It answers local
+// PATCH /members/{name}, POST /rotate-key, POST /reset-key, GET /metrics. It answers local
 // requests only, and state changes only as JSON (guardAdmin).
 func (lb *LB) Admin() http.Handler {
 	mux := http.NewServeMux()
@@ -37,6 +37,7 @@ func (lb *LB) Admin() http.Handler {
 	mux.Handle("PATCH /config", lb.api(lb.patchConfig))
 	mux.Handle("PATCH /members/{name}", lb.api(lb.patchMember))
 	mux.Handle("POST /rotate-key", lb.api(func(*http.Request) error { return lb.RotateKey() }))
+	mux.Handle("POST /reset-key", lb.api(func(*http.Request) error { return lb.ResetKey() }))
 	return lb.guardAdmin(mux)
 }
 

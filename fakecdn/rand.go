@@ -41,3 +41,12 @@ func (l *lockedRand) Read(b []byte) (int, error) {
 	}
 	return len(b), nil
 }
+
+// reseed rewinds the source to where newLockedRand(seed) starts; with a zero
+// seed it draws a new random one.
+func (l *lockedRand) reseed(seed int64) {
+	fresh := newLockedRand(seed)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.r = fresh.r
+}

@@ -220,6 +220,27 @@ func (lb *LB) RotateKey() error {
 	return nil
 }
 
+// ResetKey puts the LB's f5-encrypted key back to the one it started with
+// (generation 0, derived from the seed; a new random one without a seed) and
+// rewinds its random source to the seed's start, so that a seeded LB decides
+// as a freshly started one would. Cookies issued under a rotated key become
+// undecodable. It fails, changing nothing, only when the state file cannot be
+// written.
+func (lb *LB) ResetKey() error {
+	lb.mu.Lock()
+	defer lb.mu.Unlock()
+	cfg := lb.snap.Load().cfg
+	oldKey, oldN := lb.key, lb.keyN
+	lb.keyN = 0
+	lb.key = deriveKey(cfg.Seed, cfg.Name, 0)
+	if err := lb.swap(cfg); err != nil {
+		lb.key, lb.keyN = oldKey, oldN
+		return err
+	}
+	lb.rng.reseed(cfg.Seed)
+	return nil
+}
+
 // swap builds the snapshot for cfg, saves the state it makes and installs
 // it; lb.mu is held. When the state cannot be saved nothing changes.
 func (lb *LB) swap(cfg Config) error {

@@ -173,3 +173,32 @@ func TestMembersTheConfigurationDropsAreDroppedFromTheState(t *testing.T) {
 		t.Fatalf("only dc-east-1 is left, with its delay: %+v", st.Members)
 	}
 }
+
+func TestResetKeyGivesBackTheSeedsFirstKey(t *testing.T) {
+	a := newBackend(t, "dc-east-1")
+	cfg := dcConfig(a)
+	cfg.Seed = 7
+	path := filepath.Join(t.TempDir(), "state.json")
+	lb := newTestLB(t, cfg, WithStateFile(path))
+	first := cookieValue(setCookie(do(t, lb, nil), "lbs"))
+	if err := lb.RotateKey(); err != nil {
+		t.Fatal(err)
+	}
+	rotated := cookieValue(setCookie(do(t, lb, map[string]string{"lbs": first}), "lbs"))
+	if err := lb.ResetKey(); err != nil {
+		t.Fatal(err)
+	}
+	if g := lb.State().KeyGeneration; g != 0 {
+		t.Errorf("key generation after a reset: %d, want 0", g)
+	}
+	if r := do(t, lb, map[string]string{"lbs": first}); reasonOf(r) != ReasonPersisted {
+		t.Errorf("a cookie of the seed's first key must decode after a reset: %q", reasonOf(r))
+	}
+	if r := do(t, lb, map[string]string{"lbs": rotated}); reasonOf(r) != ReasonUndecodable {
+		t.Errorf("a cookie of the rotated key must be undecodable after a reset: %q", reasonOf(r))
+	}
+	lb = restart(t, lb, lb.snap.Load().cfg, path)
+	if g := lb.State().KeyGeneration; g != 0 {
+		t.Errorf("the reset key must be the one a restart restores: generation %d", g)
+	}
+}

@@ -65,3 +65,11 @@ func RotateKey(ctx context.Context, baseURL string) (State, error) {
 	err := do(ctx, http.MethodPost, join(baseURL, "/rotate-key"), nil, &s)
 	return s, err
 }
+
+// ResetKey puts the LB's f5-encrypted key back to generation 0 and rewinds
+// its random source (POST /reset-key).
+func ResetKey(ctx context.Context, baseURL string) (State, error) {
+	var s State
+	err := do(ctx, http.MethodPost, join(baseURL, "/reset-key"), nil, &s)
+	return s, err
+}
