@@ -1,0 +1,164 @@
+package lab_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stickylab/stickylab/internal/testenv"
+	"github.com/stickylab/stickylab/lab"
+	"github.com/stickylab/stickylab/lab/internal/admin"
+	"github.com/stickylab/stickylab/lab/internal/dockerrt"
+	"github.com/stickylab/stickylab/lab/topology"
+)
+
+// resetTopology has two datacenters of two instances, seeded, and a policy
+// different from the one the lab is first started with.
+func resetTopology() (started, wanted topology.Topology) {
+	started = topology.Default()
+	started.Seed = 42
+	wanted = started
+	wanted.Datacenters = append([]topology.Datacenter(nil), started.Datacenters...)
+	wanted.Edge.Persistence = "cookie"
+	wanted.Edge.Cookie.Codec = "f5-encrypted"
+	wanted.Datacenters[1].Weight = 3
+	wanted.Datacenters[0].LB.Persistence = "none"
+	return started, wanted.WithDefaults()
+}
+
+func TestResetEqualsFreshLocal(t *testing.T) {
+	resetEqualsFresh(t, "local")
+}
+
+func TestResetEqualsFreshDocker(t *testing.T) {
+	if testing.Short() {
+		testenv.Skip(t, testenv.RequireDocker, "docker reset: skipped with -short")
+	}
+	if err := dockerrt.Available(t.Context()); err != nil {
+		testenv.Skip(t, testenv.RequireDocker, "no Docker engine: %v", err)
+	}
+	resetEqualsFresh(t, "docker")
+}
+
+// resetEqualsFresh changes a running lab in every way a spec can, resets it
+// to another topology of the same shape, and compares every LB's /state and
+// every app's sessions with those of a lab freshly started with that
+// topology.
+func resetEqualsFresh(t *testing.T, runtime string) {
+	started, wanted := resetTopology()
+	used := up(t, runtime, started)
+	ctx, cancel := context.WithTimeout(t.Context(), dockerTimeout)
+	defer cancel()
+	must := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	for range 4 { // the incident's topology loses some logins: sessions are made either way
+		newUser(t, used).login()
+	}
+	if n, err := used.SessionCount(ctx, "dc-east-1"); err != nil || n == 0 {
+		if m, err2 := used.SessionCount(ctx, "dc-west-1"); err != nil || err2 != nil || m == 0 {
+			t.Fatalf("no sessions made before the changes: %d, %d, %v, %v", n, m, err, err2)
+		}
+	}
+	must("edge persistence", used.SetEdgePersistence(ctx, "source-ip"))
+	must("dc persistence", used.SetDatacenterPersistence(ctx, "dc-west", "none"))
+	must("edge policy", used.Configure(ctx, "edge", lab.Policy{Selection: "round-robin", DecisionHeaders: topology.Bool(false)}))
+	must("latency", used.SetLatency(ctx, "dc-east", 150*time.Millisecond))
+	must("rotate edge key", used.RotateKey(ctx, "edge"))
+	must("rotate dc key", used.RotateKey(ctx, "dc-east"))
+	edgeAdmin, err := used.AdminURL("edge")
+	must("edge admin", err)
+	_, err = admin.PatchMember(ctx, edgeAdmin, "dc-east", map[string]any{"weight": 7, "state": "draining"})
+	must("weight and drain", err)
+	must("kill instance", used.KillInstance(ctx, "dc-east-2"))
+	must("partition", used.PartitionDatacenter(ctx, "dc-east"))
+	must("stop datacenter", used.StopDatacenter(ctx, "dc-west"))
+
+	must("reset", used.Reset(ctx, wanted))
+	fresh := up(t, runtime, wanted)
+
+	for _, target := range []string{"edge", "dc-east", "dc-west"} {
+		got, want := comparable(t, used, target), comparable(t, fresh, target)
+		if diff := jsonDiff(got, want); len(diff) > 0 {
+			t.Errorf("%s after a reset differs from a fresh lab's:\n%v", target, diff)
+		}
+	}
+	for _, inst := range []string{"dc-east-1", "dc-east-2", "dc-west-1", "dc-west-2"} {
+		got, err := used.SessionCount(ctx, inst)
+		must("sessions", err)
+		want, err := fresh.SessionCount(ctx, inst)
+		must("sessions", err)
+		if got != want {
+			t.Errorf("%s holds %d sessions after a reset, a fresh lab's %d", inst, got, want)
+		}
+	}
+}
+
+// comparable is an LB's /state without what legitimately differs between
+// two labs: member URLs (addresses and ports), request counters.
+func comparable(t *testing.T, l *lab.Lab, target string) lab.LBState {
+	t.Helper()
+	st, err := l.State(ctxFor(t), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range st.Members {
+		st.Members[i].URL, st.Members[i].Requests = "", 0
+	}
+	if ms, ok := st.Config["members"].([]any); ok {
+		for _, m := range ms {
+			if mm, ok := m.(map[string]any); ok {
+				delete(mm, "url")
+			}
+		}
+	}
+	return st
+}
+
+func up(t *testing.T, runtime string, topo topology.Topology) *lab.Lab {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), dockerTimeout)
+	defer cancel()
+	l, err := lab.Up(ctx, topo, lab.WithRuntime(runtime), lab.WithLogf(t.Logf))
+	t.Cleanup(func() {
+		if err := l.Down(context.Background()); err != nil {
+			t.Errorf("down: %v", err)
+		}
+	})
+	if err != nil {
+		t.Fatalf("up: %v", err)
+	}
+	return l
+}
+
+func TestResetRefusesAnotherShapeAndChangesNothing(t *testing.T) {
+	l := upLocal(t, oneDatacenter(2))
+	before := current(t, l)
+	for name, topo := range map[string]topology.Topology{
+		"more instances": oneDatacenter(3),
+		"another seed":   func() topology.Topology { t := oneDatacenter(2); t.Seed = 7; return t }(),
+		"another app":    func() topology.Topology { t := oneDatacenter(2); t.Datacenters[0].App.MachineKey = "instance"; return t }(),
+	} {
+		if err := l.Reset(ctxFor(t), topo); !errors.Is(err, lab.ErrShapeDiffers) {
+			t.Errorf("%s: want ErrShapeDiffers, got %v", name, err)
+		}
+	}
+	if diff := jsonDiff(current(t, l), before); len(diff) > 0 {
+		t.Errorf("a refused reset changed the lab: %v", diff)
+	}
+}
+
+func TestShapeIgnoresPoliciesAndWeights(t *testing.T) {
+	a, b := resetTopology()
+	if lab.Shape(a) != lab.Shape(b) {
+		t.Fatalf("policies and weights are resettable:\n%s\n%s", lab.Shape(a), lab.Shape(b))
+	}
+	b.Edge.TLS = topology.Bool(false)
+	if lab.Shape(a) == lab.Shape(b) {
+		t.Fatal("TLS needs a restart: the shapes must differ")
+	}
+}
