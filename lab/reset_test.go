@@ -141,7 +141,11 @@ func TestResetRefusesAnotherShapeAndChangesNothing(t *testing.T) {
 	for name, topo := range map[string]topology.Topology{
 		"more instances": oneDatacenter(3),
 		"another seed":   func() topology.Topology { t := oneDatacenter(2); t.Seed = 7; return t }(),
-		"another app":    func() topology.Topology { t := oneDatacenter(2); t.Datacenters[0].App.MachineKey = "instance"; return t }(),
+		"another app": func() topology.Topology {
+			t := oneDatacenter(2)
+			t.Datacenters[0].App.MachineKey = "instance"
+			return t
+		}(),
 	} {
 		if err := l.Reset(ctxFor(t), topo); !errors.Is(err, lab.ErrShapeDiffers) {
 			t.Errorf("%s: want ErrShapeDiffers, got %v", name, err)
