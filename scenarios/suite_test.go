@@ -1,5 +1,5 @@
 // Package scenarios holds stickylab's stories as Ginkgo specs, one file per
-// story. Each spec brings up its own topology, replays enough login flows for
+// story. Each spec brings up its own topology (a pooled lab reset to it), replays enough login flows for
 // its statistical claim, and asserts with the lab's matchers.
 package scenarios_test
 
@@ -18,10 +18,13 @@ func TestScenarios(t *testing.T) {
 }
 
 // Images are built once per suite, on the first process; the others find
-// them by their content tag.
+// them by their content tag. Every process keeps its labs for the next spec
+// of the same shape (reset, not restarted) and tears them down at suite end.
 var _ = SynchronizedBeforeSuite(func(ctx SpecContext) {
 	labtest.Prepare(ctx)
-}, func(ctx SpecContext) {}, NodeTimeout(labtest.PrepareTimeout))
+}, func(ctx SpecContext) {
+	labtest.KeepLabs()
+}, NodeTimeout(labtest.PrepareTimeout))
 
 // Once every process is done, one page links every report the specs wrote.
 var _ = SynchronizedAfterSuite(func() {}, func() {

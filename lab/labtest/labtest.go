@@ -6,6 +6,7 @@ package labtest
 
 import (
 	"os"
+	"slices"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -62,13 +63,25 @@ func Prepare(ctx SpecContext) {
 	GinkgoWriter.Printf("stickylab scenarios on the %s runtime\n", rt)
 }
 
-// Up brings t up on the suite's runtime and registers its teardown right away.
-func Up(ctx SpecContext, t topology.Topology) *lab.Lab {
+// Up gives the spec a running lab of t and registers, right away, what
+// happens to it after the spec: with the pool on (KeepLabs) a lab of t's
+// shape left by an earlier spec is reset to t and reused, and goes back to
+// the pool when the spec passes; otherwise, or with Fresh, a new lab is
+// started. A lab whose spec failed is torn down, so that it can be looked at
+// in the spec's report and never leaks into the next one.
+func Up(ctx SpecContext, t topology.Topology, opts ...UpOption) *lab.Lab {
 	GinkgoHelper()
-	l, err := lab.Up(ctx, t, lab.WithRuntime(Runtime()), lab.WithLogf(logf))
+	var l *lab.Lab
+	if !slices.Contains(opts, Fresh) {
+		l = labs.take(ctx, t)
+	}
+	var err error
+	if l == nil {
+		l, err = lab.Up(ctx, t, lab.WithRuntime(Runtime()), lab.WithLogf(logf))
+	}
 	if l != nil {
 		DeferCleanup(func(ctx SpecContext) {
-			Expect(l.Down(ctx)).To(Succeed())
+			Expect(labs.release(ctx, l, CurrentSpecReport().Failed() || err != nil)).To(Succeed())
 		}, NodeTimeout(DownTimeout))
 	}
 	Expect(err).NotTo(HaveOccurred(), "lab up")

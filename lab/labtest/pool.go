@@ -1,0 +1,110 @@
+package labtest
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/stickylab/stickylab/lab"
+	"github.com/stickylab/stickylab/lab/topology"
+)
+
+// The pool keeps, per Ginkgo process, the labs its specs have finished with,
+// by runtime and shape (lab.Shape: datacenters, instances, app settings,
+// TLS, the start-only tier fields; the image set is the process's own). Up
+// takes one of the requested shape and resets it (lab.Reset) instead of
+// starting a new one; a lab whose reset fails is torn down and replaced.
+// KeepLabs turns it on and tears it down at suite end; without KeepLabs,
+// every Up starts a new lab and its spec tears it down.
+
+// UpOption changes how Up gets its lab.
+type UpOption int
+
+// Fresh makes Up start a new lab, never a reset one from the pool: for specs
+// that need what Reset does not restore (see lab.Reset), or a run id and
+// addresses of their own.
+const Fresh UpOption = 1
+
+// pool holds the idle labs of this process.
+type pool struct {
+	mu   sync.Mutex
+	on   bool
+	idle map[string][]*lab.Lab
+}
+
+var labs pool
+
+// KeepLabs turns the pool on for this Ginkgo process and registers, at suite
+// level, the teardown of every lab it holds: call it in a BeforeSuite (or
+// SynchronizedBeforeSuite's every-process function). Ginkgo runs that
+// cleanup on failures and on an interrupt (Ctrl-C) too; the Docker
+// runtime's labels and owner-pid sweep remove what a killed process left.
+func KeepLabs() {
+	GinkgoHelper()
+	labs.mu.Lock()
+	labs.on = true
+	labs.mu.Unlock()
+	DeferCleanup(func(ctx SpecContext) error { return labs.drain(ctx) }, NodeTimeout(DownTimeout))
+}
+
+func poolKey(t topology.Topology) string { return Runtime() + "\x00" + lab.Shape(t) }
+
+// take returns an idle lab of t's shape reset to t, or nil when there is
+// none (or the pool is off, or the reset failed: that lab is torn down).
+func (p *pool) take(ctx context.Context, t topology.Topology) *lab.Lab {
+	key := poolKey(t)
+	p.mu.Lock()
+	ls := p.idle[key]
+	if !p.on || len(ls) == 0 {
+		p.mu.Unlock()
+		return nil
+	}
+	l := ls[len(ls)-1]
+	p.idle[key] = ls[:len(ls)-1]
+	p.mu.Unlock()
+	began := time.Now()
+	if err := l.Reset(ctx, t); err != nil {
+		logf("lab %s not reusable, starting a new one: %v", l.RunID(), err)
+		if derr := l.Down(ctx); derr != nil {
+			logf("%v", derr)
+		}
+		return nil
+	}
+	logf("lab %s reset in %s", l.RunID(), time.Since(began).Round(time.Millisecond))
+	return l
+}
+
+// release keeps l for a later spec when the pool is on and the spec passed;
+// otherwise it tears l down.
+func (p *pool) release(ctx context.Context, l *lab.Lab, failed bool) error {
+	p.mu.Lock()
+	if p.on && !failed {
+		if p.idle == nil {
+			p.idle = map[string][]*lab.Lab{}
+		}
+		key := poolKey(l.Topology())
+		p.idle[key] = append(p.idle[key], l)
+		p.mu.Unlock()
+		return nil
+	}
+	p.mu.Unlock()
+	return l.Down(ctx)
+}
+
+// drain tears every idle lab down and turns the pool off.
+func (p *pool) drain(ctx context.Context) error {
+	p.mu.Lock()
+	idle := p.idle
+	p.idle, p.on = nil, false
+	p.mu.Unlock()
+	var errs []error
+	for _, ls := range idle {
+		for _, l := range ls {
+			errs = append(errs, l.Down(ctx))
+		}
+	}
+	return errors.Join(errs...)
+}
