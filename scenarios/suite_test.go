@@ -1,6 +1,7 @@
 // Package scenarios holds stickylab's stories as Ginkgo specs, one file per
-// story. Each spec brings up its own topology (a pooled lab reset to it), replays enough login flows for
-// its statistical claim, and asserts with the lab's matchers.
+// story. Each spec brings up its own topology (a pooled lab reset to it),
+// replays enough login flows for its statistical claim, and asserts with the
+// lab's matchers.
 package scenarios_test
 
 import (
