@@ -52,8 +52,9 @@ func (l *Lab) Runtime() string { return l.runtime }
 // RunID names this run in labels, container names and the temp dir.
 func (l *Lab) RunID() string { return l.plan.RunID }
 
-// Topology is the topology that runs: defaults applied, and the seed
-// actually used, so that the run can be reproduced.
+// Topology is the topology that runs: the one Up (or the last Reset) was
+// given, defaults applied, and the seed actually used, so that the run can be
+// reproduced.
 func (l *Lab) Topology() topology.Topology { return l.plan.Topology }
 
 // AdminURL is the admin API of "edge", of a datacenter's LB ("dc-east") or of
