@@ -160,7 +160,7 @@ func (lb *LB) restoreMember(cfg *Config, sm savedMember) error {
 	if err := validMember(MemberPatch{State: &sm.State, Weight: &sm.Weight, Delay: &sm.Delay}); err != nil {
 		return fmt.Errorf("member %s: %w", sm.Name, err)
 	}
-	m.state.Store(sm.State)
+	m.setState(sm.State)
 	m.setWeight(sm.Weight)
 	m.setDelay(sm.Delay.Std())
 	for i := range cfg.Members {

@@ -76,15 +76,15 @@ func tierOf(config map[string]any, started topology.Tier) (topology.Tier, error)
 	if err != nil {
 		return topology.Tier{}, fmt.Errorf("config %v: %w", config, err)
 	}
-	t := topology.Tier{
-		Selection: c.Selection, SelectionHeader: c.SelectionHeader, HashCookie: c.HashCookie,
-		Persistence: c.Persistence, Undecodable: c.Undecodable, OnMemberDown: c.OnMemberDown,
-		PassthroughSingle: c.PassthroughSingle, DecisionHeaders: c.DecisionHeaders,
-		Cookie: topology.Cookie{
-			Name: c.Cookie.Name, Codec: c.Cookie.Codec, NoCache: c.Cookie.NoCache,
-			HTTPOnly: unlessDefault(c.Cookie.HTTPOnly, started.Cookie.HTTPOnly, true), Secure: c.Cookie.Secure,
-		},
-	}
+	// Fields an admin API cannot change (a vendor profile, steering, …)
+	// stay as started; the policy is what the LB reports.
+	t := started
+	t.Selection, t.SelectionHeader, t.HashCookie = c.Selection, c.SelectionHeader, c.HashCookie
+	t.Persistence, t.Undecodable, t.OnMemberDown = c.Persistence, c.Undecodable, c.OnMemberDown
+	t.PassthroughSingle, t.DecisionHeaders = c.PassthroughSingle, c.DecisionHeaders
+	t.Cookie.Name, t.Cookie.Codec, t.Cookie.NoCache = c.Cookie.Name, c.Cookie.Codec, c.Cookie.NoCache
+	t.Cookie.HTTPOnly = unlessDefault(c.Cookie.HTTPOnly, started.Cookie.HTTPOnly, true)
+	t.Cookie.Secure = c.Cookie.Secure
 	for _, d := range []struct {
 		field, text string
 		dst         *time.Duration
