@@ -49,9 +49,18 @@ func Shape(t topology.Topology) string {
 	return string(b)
 }
 
-// shapeOf keeps what PATCH /config cannot change.
+// shapeOf keeps what Reset cannot set: everything but the fields
+// policyFields sends. It clears what Reset sets rather than listing what it
+// keeps, so that a tier field added later (a vendor option, a cookie
+// lifetime) is part of the shape until Reset learns to set it — a pooled lab
+// must never silently run without it.
 func shapeOf(t topology.Tier) topology.Tier {
-	return topology.Tier{SourceIPTTL: t.SourceIPTTL, Cookie: topology.Cookie{Secure: t.Cookie.Secure}}
+	t.Selection, t.SelectionHeader, t.HashCookie, t.Persistence = "", "", "", ""
+	t.Undecodable, t.OnMemberDown = "", ""
+	t.PassthroughSingle, t.DecisionHeaders = nil, nil
+	t.Cookie.Name, t.Cookie.Codec, t.Cookie.TTL = "", "", 0
+	t.Cookie.NoCache, t.Cookie.HTTPOnly = false, nil
+	return t
 }
 
 // Reset brings a running lab back to t, as a freshly started lab of t would

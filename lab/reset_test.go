@@ -166,3 +166,19 @@ func TestShapeIgnoresPoliciesAndWeights(t *testing.T) {
 		t.Fatal("TLS needs a restart: the shapes must differ")
 	}
 }
+
+// A tier field Reset does not set (here the cookie's max-idle, which PATCH
+// /config cannot change) is shape: a pooled lab reset to a topology with it
+// would otherwise run without it.
+func TestShapeKeepsWhatResetCannotSet(t *testing.T) {
+	a, b := resetTopology()
+	b.Edge.Cookie.MaxIdle = 300 * time.Millisecond
+	if lab.Shape(a) == lab.Shape(b) {
+		t.Fatal("a cookie max-idle cannot be reset: the shapes must differ")
+	}
+	b.Edge.Cookie.MaxIdle = 0
+	b.Datacenters[0].LB.Profile = "cloudflare"
+	if lab.Shape(a) == lab.Shape(b) {
+		t.Fatal("a vendor profile cannot be reset: the shapes must differ")
+	}
+}
