@@ -3,10 +3,12 @@
 # did: redis-server (the Redis session store: a child process on the local
 # runtime, the source of the FROM scratch image on Docker), haproxy (bench-lb
 # and the HAProxy tier) and chromium (the browser test). Needs root or sudo.
+# Usage: scripts/deps.sh [PACKAGE:COMMAND ...]   (default: all three)
 set -euo pipefail
 
 # package:command pairs
-wanted=(redis-server:redis-server haproxy:haproxy chromium:chromium)
+wanted=("$@")
+[ ${#wanted[@]} -eq 0 ] && wanted=(redis-server:redis-server haproxy:haproxy chromium:chromium)
 missing=()
 for pair in "${wanted[@]}"; do
 	pkg=${pair%%:*} cmd=${pair##*:}

@@ -1,12 +1,11 @@
 package browser
 
 import (
-	"context"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/stickylab/stickylab/lab"
+	"github.com/stickylab/stickylab/internal/browsertest"
 	"github.com/stickylab/stickylab/lab/stats"
 	"github.com/stickylab/stickylab/lab/topology"
 )
@@ -23,34 +22,18 @@ var servedBy = regexp.MustCompile(`Served by (dc-[a-z0-9-]+)`)
 // works), then without it (fresh browsers eventually hit the anti-forgery
 // error, as the bank's customers did).
 func TestLoginInABrowser(t *testing.T) {
-	chromiumPath(t) // skip early, before the lab starts
+	browsertest.ChromiumPath(t) // skip early, before the lab starts
 	ctx := t.Context()
 
 	topo := topology.Default()
-	topo.Edge.TLS = topology.Bool(false)
 	topo.Edge.Persistence = "cookie"
-	upCtx, cancelUp := context.WithTimeout(ctx, labTimeout)
-	defer cancelUp()
-	l, err := lab.Up(upCtx, topo, lab.WithRuntime("local"), lab.WithLogf(t.Logf))
-	t.Cleanup(func() {
-		if l == nil {
-			return
-		}
-		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), labTimeout)
-		defer cancel()
-		if err := l.Down(dctx); err != nil {
-			t.Errorf("lab down: %v", err)
-		}
-	})
-	if err != nil {
-		t.Fatalf("lab up: %v", err)
-	}
-	browser := startBrowser(t, ctx)
+	l := browsertest.UpLocal(t, topo)
+	browser := browsertest.Start(t, ctx, 1000, 760)
 
 	t.Run("edge persistence: the login works", func(t *testing.T) {
 		a := login(t, browser, l.EdgeURL())
-		artifact(t, "login-page.png", a.LoginPage)
-		artifact(t, "browser-login-success.png", a.Final)
+		browsertest.Artifact(t, "login-page.png", a.LoginPage)
+		browsertest.Artifact(t, "browser-login-success.png", a.Final)
 		if !strings.Contains(a.Text, "Welcome, "+user) {
 			t.Fatalf("want the welcome page with %q, got %s: %s", "Welcome, "+user, a.URL, firstLine(a.Text))
 		}
@@ -78,7 +61,7 @@ func TestLoginInABrowser(t *testing.T) {
 		for i := 1; i <= limit; i++ {
 			a := login(t, browser, l.EdgeURL())
 			if strings.Contains(a.Text, antiForgery) {
-				artifact(t, "browser-login-failure.png", a.Final)
+				browsertest.Artifact(t, "browser-login-failure.png", a.Final)
 				t.Logf("attempt %d of at most %d: %s", i, limit, firstLine(a.Text))
 				return
 			}

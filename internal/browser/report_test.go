@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/stickylab/stickylab/internal/browsertest"
 	"github.com/stickylab/stickylab/lab/diagnose"
 	"github.com/stickylab/stickylab/lab/replay/replaytest"
 	"github.com/stickylab/stickylab/lab/report"
@@ -27,9 +28,9 @@ func TestTheHTMLReportRendersInChromium(t *testing.T) {
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), labTimeout)
+	ctx, cancel := context.WithTimeout(t.Context(), browsertest.LabTimeout)
 	defer cancel()
-	browserCtx := startBrowser(t, ctx)
+	browserCtx := browsertest.Start(t, ctx, 1000, 760)
 	type drawn struct {
 		Charts    int `json:"charts"`
 		Sequences int `json:"sequences"`
@@ -53,7 +54,7 @@ func TestTheHTMLReportRendersInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
 	}
-	artifact(t, "report.png", png)
+	browsertest.Artifact(t, "report.png", png)
 	if got.Charts != 4 || got.Sequences != 2 {
 		t.Fatalf("Chromium drew %d of 4 charts and %d of 2 sequence diagrams", got.Charts, got.Sequences)
 	}

@@ -23,7 +23,7 @@ type monitorOptions struct {
 	url, flow, ca, webhook, metricsAddr string
 	insecure                            bool
 	interval, duration                  time.Duration
-	runs                                int
+	runs, locations                     int
 	alertAbove, confidence              float64
 }
 
@@ -51,6 +51,7 @@ runs until Ctrl-C.`,
 	f.StringVar(&o.flow, "flow", "login", "flow to run: "+strings.Join(flowNames(), " | ")+", or a flow file (.yaml)")
 	f.DurationVar(&o.interval, "interval", 10*time.Second, "time between the starts of two batches of runs")
 	f.IntVar(&o.runs, "runs-per-interval", 5, "runs in each batch, all at once")
+	f.IntVar(&o.locations, "locations", 1, "client locations the runs are spread over, each with its own resolver and client address (1-254)")
 	f.DurationVar(&o.duration, "duration", 0, "stop after this long and exit 3 if an alert fired (0: run until Ctrl-C)")
 	f.Float64Var(&o.alertAbove, "alert-above", 0.05, "failure rate still fine; alert when significantly above it")
 	f.Float64Var(&o.confidence, "confidence", 0.95, "how sure the test must be before it alerts or recovers")
@@ -74,9 +75,15 @@ func (o *monitorOptions) options(s Streams) (replay.Flow, []monitor.Option, erro
 	if err != nil {
 		return replay.Flow{}, nil, badInput("--flow: %w", err)
 	}
+	if o.locations < 1 || o.locations > 254 {
+		return replay.Flow{}, nil, badInput("--locations must be between 1 and 254, got %d", o.locations)
+	}
 	tlsOpts, err := (&replayOptions{ca: o.ca, insecure: o.insecure}).tlsOptions()
 	if err != nil {
 		return replay.Flow{}, nil, err
+	}
+	if o.locations > 1 {
+		tlsOpts = append(tlsOpts, replay.WithLocations(o.locations))
 	}
 	opts := []monitor.Option{
 		monitor.WithInterval(o.interval), monitor.WithRunsPerInterval(o.runs),

@@ -25,6 +25,7 @@ func TestMonitorBadFlags(t *testing.T) {
 		{"no url", nil, []string{"--url"}},
 		{"interval", []string{"--url", "http://127.0.0.1:1", "--interval", "0s"}, []string{"--interval", "0s"}},
 		{"runs", []string{"--url", "http://127.0.0.1:1", "--runs-per-interval", "0"}, []string{"--runs-per-interval", "got 0"}},
+		{"locations", []string{"--url", "http://127.0.0.1:1", "--locations", "0"}, []string{"--locations", "got 0"}},
 		{"threshold", []string{"--url", "http://127.0.0.1:1", "--alert-above", "1.5"}, []string{"--alert-above", "1.5"}},
 		{"confidence", []string{"--url", "http://127.0.0.1:1", "--confidence", "0.2"}, []string{"--confidence", "0.2"}},
 		{"webhook", []string{"--url", "http://127.0.0.1:1", "--webhook", "ftp://x"}, []string{"--webhook", "ftp://x"}},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/stickylab/stickylab/internal/browsertest"
 	"github.com/stickylab/stickylab/lab/stats"
 )
 
@@ -44,9 +45,9 @@ const readCounts = `({
 // local runtime: start traffic, see about 75 % of logins fail, switch edge
 // persistence to cookie on the page, and see every new run succeed.
 func TestTeacherDemoInABrowser(t *testing.T) {
-	path := chromiumPath(t) // skip early, before the lab starts
+	browsertest.ChromiumPath(t) // skip early, before the lab starts
 	l, d := upDashboard(t)
-	ctx, cancel := context.WithTimeout(startBrowser(t, t.Context(), path), pageTimeout)
+	ctx, cancel := context.WithTimeout(browsertest.Start(t, t.Context(), 1280, 900), pageTimeout)
 	defer cancel()
 
 	if err := chromedp.Do(ctx,
@@ -135,7 +136,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
-	artifact(t, name, png)
+	browsertest.Artifact(t, name, png)
 }
 
 // attackerPage tries every way a page can send to the dashboard: a JSON
