@@ -39,6 +39,10 @@ type Config struct {
 	Steering             string   `yaml:"steering,omitempty" json:"steering,omitempty"`
 	DNSTTL               Duration `yaml:"dns_ttl,omitempty" json:"dns_ttl,omitempty"`
 	ResolverHeader       string   `yaml:"resolver_header,omitempty" json:"resolver_header,omitempty"`
+	// TrustClientIP (edge): keep a client-sent True-Client-IP instead of
+	// setting it from the peer address, as Akamai's True Client IP behavior
+	// does with "allow clients to set True Client IP header" on.
+	TrustClientIP bool `yaml:"trust_client_ip,omitempty" json:"trust_client_ip,omitempty"`
 }
 
 // MemberConfig is one member of the pool: a datacenter (edge) or an app instance (dc).

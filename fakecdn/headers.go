@@ -68,9 +68,10 @@ func writeDecision(h http.Header, s *snapshot, d *decision, dur time.Duration) {
 }
 
 // setForwarded appends the peer to X-Forwarded-For, keeps an https scheme
-// the previous tier reported, and sets True-Client-IP: from the peer at the
-// edge, kept from the edge at role=dc.
-func setForwarded(pr *httputil.ProxyRequest, role string) {
+// the previous tier reported, and sets True-Client-IP from the peer unless
+// keepClientIP and the request already carries one (role=dc keeps the
+// edge's; an edge with trust_client_ip keeps the client's).
+func setForwarded(pr *httputil.ProxyRequest, keepClientIP bool) {
 	in, out := pr.In, pr.Out
 	peer := peerIP(in)
 	vals := make([]string, 0, 4) // one backing array for the four headers
@@ -93,8 +94,8 @@ func setForwarded(pr *httputil.ProxyRequest, role string) {
 	} else {
 		set(keyXForwardedHost, in.Host)
 	}
-	if role == "dc" && in.Header.Get(HeaderTrueClientIP) != "" {
-		return // set by the edge; keep it
+	if keepClientIP && in.Header.Get(HeaderTrueClientIP) != "" {
+		return // set by the tier before; keep it
 	}
 	set(keyTrueClientIP, peer)
 }

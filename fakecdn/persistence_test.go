@@ -208,6 +208,19 @@ func TestForwardedHeaders(t *testing.T) {
 	}
 }
 
+func TestAnEdgeThatTrustsTheClientKeepsItsTrueClientIP(t *testing.T) {
+	a := newBackend(t, "dc-east")
+	edge := newTestLB(t, Config{Role: "edge", Members: members(a), TrustClientIP: true})
+	do(t, edge, nil, HeaderTrueClientIP, "198.51.100.4")
+	if got := a.last.Load().Header.Get(HeaderTrueClientIP); got != "198.51.100.4" {
+		t.Fatalf("True-Client-IP %q: the client's was not kept", got)
+	}
+	do(t, edge, nil)
+	if got := a.last.Load().Header.Get(HeaderTrueClientIP); got != "192.0.2.7" {
+		t.Fatalf("True-Client-IP %q without one from the client: want the peer", got)
+	}
+}
+
 func TestMemberDelay(t *testing.T) {
 	a := newBackend(t, "dc-east-1")
 	lb := newTestLB(t, dcConfig(a))

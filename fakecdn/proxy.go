@@ -98,7 +98,8 @@ func (lb *LB) rewrite(pr *httputil.ProxyRequest) {
 	}
 	pr.SetURL(d.member.url)
 	pr.Out.Host = pr.In.Host
-	setForwarded(pr, lb.snap.Load().cfg.Role)
+	cfg := &lb.snap.Load().cfg
+	setForwarded(pr, cfg.Role == "dc" || cfg.TrustClientIP)
 }
 
 func (lb *LB) modifyResponse(resp *http.Response) error {

@@ -51,6 +51,11 @@ type EdgeSteering struct {
 	// keeps its answer for DNSTTL; see docs/analysis.md).
 	Steering string        `yaml:"steering,omitempty" json:"steering,omitempty"`
 	DNSTTL   time.Duration `yaml:"dns_ttl,omitempty" json:"dns_ttl,omitempty"`
+	// TrustClientIP keeps a True-Client-IP the client sent instead of
+	// setting it from the peer address (Akamai's "allow clients to set True
+	// Client IP header"): users behind another proxy, or replay locations
+	// whose addresses a Docker port mapping hides, keep their own address.
+	TrustClientIP bool `yaml:"trust_client_ip,omitempty" json:"trust_client_ip,omitempty"`
 }
 
 // Vendor vocabularies accepted by the topology file.

@@ -18,6 +18,7 @@ type vendorConfig struct {
 	FailoverAttempts     int    `yaml:"failover_attempts,omitempty"`
 	Steering             string `yaml:"steering,omitempty"`
 	DNSTTL               string `yaml:"dns_ttl,omitempty"`
+	TrustClientIP        bool   `yaml:"trust_client_ip,omitempty"`
 }
 
 // cookieVendor is the cookie's lifetime and vendor attributes.
@@ -44,7 +45,7 @@ func renderVendor(v topology.Vendor, s topology.EdgeSteering) vendorConfig {
 	out := vendorConfig{
 		Profile: v.Profile, SessionAffinity: v.SessionAffinity, ZeroDowntimeFailover: v.ZeroDowntimeFailover,
 		DrainDuration: dur(v.DrainDuration), FailoverStatusCodes: v.FailoverStatusCodes, FailoverAttempts: v.FailoverAttempts,
-		Steering: s.Steering,
+		Steering: s.Steering, TrustClientIP: s.TrustClientIP,
 	}
 	if s.Steering == "dns" {
 		out.DNSTTL = dur(s.DNSTTL)
