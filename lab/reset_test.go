@@ -56,13 +56,24 @@ func resetEqualsFresh(t *testing.T, runtime string) {
 			t.Fatalf("%s: %v", what, err)
 		}
 	}
-	for range 4 { // the incident's topology loses some logins: sessions are made either way
-		newUser(t, used).login()
-	}
-	if n, err := used.SessionCount(ctx, "dc-east-1"); err != nil || n == 0 {
-		if m, err2 := used.SessionCount(ctx, "dc-west-1"); err != nil || err2 != nil || m == 0 {
-			t.Fatalf("no sessions made before the changes: %d, %d, %v, %v", n, m, err, err2)
+	// Sessions exist only after a successful login: pin users at the edge
+	// first, so that every login succeeds and the flush has something to do.
+	must("edge persistence for the sign-ins", used.SetEdgePersistence(ctx, "cookie"))
+	for i := range 4 {
+		if u := newUser(t, used); !u.login() {
+			t.Fatalf("login %d with edge persistence failed: %+v", i, u.hops)
 		}
+	}
+	sessions := 0
+	for _, dc := range used.Topology().Datacenters {
+		for _, inst := range dc.InstanceNames() {
+			n, err := used.SessionCount(ctx, inst)
+			must("session count of "+inst, err)
+			sessions += n
+		}
+	}
+	if sessions < 4 {
+		t.Fatalf("%d sessions after 4 logins, want at least 4", sessions)
 	}
 	must("edge persistence", used.SetEdgePersistence(ctx, "source-ip"))
 	must("dc persistence", used.SetDatacenterPersistence(ctx, "dc-west", "none"))
