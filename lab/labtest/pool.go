@@ -3,6 +3,7 @@ package labtest
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"time"
 
@@ -28,11 +29,23 @@ type UpOption int
 // addresses of their own.
 const Fresh UpOption = 1
 
-// pool holds the idle labs of this process.
+// MaxIdleLabs bounds the labs a process keeps idle. Each Docker lab holds a
+// network per datacenter plus wan, and the engine's default address pools
+// hold about 30 networks: an unbounded pool of every shape the suite uses
+// runs out of them ("could not find an available, non-overlapping IPv4
+// address pool"). Beyond it, the least recently used lab is torn down.
+const MaxIdleLabs = 2
+
+// pool holds the idle labs of this process, least recently used first.
 type pool struct {
 	mu   sync.Mutex
 	on   bool
-	idle map[string][]*lab.Lab
+	idle []idleLab
+}
+
+type idleLab struct {
+	key string
+	l   *lab.Lab
 }
 
 var labs pool
@@ -57,14 +70,18 @@ func poolKey(t topology.Topology) string { return Runtime() + "\x00" + lab.Shape
 func (p *pool) take(ctx context.Context, t topology.Topology) *lab.Lab {
 	key := poolKey(t)
 	p.mu.Lock()
-	ls := p.idle[key]
-	if !p.on || len(ls) == 0 {
-		p.mu.Unlock()
+	var l *lab.Lab
+	for i := len(p.idle) - 1; p.on && i >= 0; i-- {
+		if p.idle[i].key == key {
+			l = p.idle[i].l
+			p.idle = slices.Delete(p.idle, i, i+1)
+			break
+		}
+	}
+	p.mu.Unlock()
+	if l == nil {
 		return nil
 	}
-	l := ls[len(ls)-1]
-	p.idle[key] = ls[:len(ls)-1]
-	p.mu.Unlock()
 	began := time.Now()
 	if err := l.Reset(ctx, t); err != nil {
 		logf("lab %s not reusable, starting a new one: %v", l.RunID(), err)
@@ -81,17 +98,22 @@ func (p *pool) take(ctx context.Context, t topology.Topology) *lab.Lab {
 // otherwise it tears l down.
 func (p *pool) release(ctx context.Context, l *lab.Lab, failed bool) error {
 	p.mu.Lock()
-	if p.on && !failed {
-		if p.idle == nil {
-			p.idle = map[string][]*lab.Lab{}
-		}
-		key := poolKey(l.Topology())
-		p.idle[key] = append(p.idle[key], l)
+	if !p.on || failed {
 		p.mu.Unlock()
-		return nil
+		return l.Down(ctx)
+	}
+	p.idle = append(p.idle, idleLab{key: poolKey(l.Topology()), l: l})
+	var evicted []idleLab
+	if n := len(p.idle) - MaxIdleLabs; n > 0 {
+		evicted = slices.Clone(p.idle[:n])
+		p.idle = slices.Delete(p.idle, 0, n)
 	}
 	p.mu.Unlock()
-	return l.Down(ctx)
+	var errs []error
+	for _, e := range evicted {
+		errs = append(errs, e.l.Down(ctx))
+	}
+	return errors.Join(errs...)
 }
 
 // drain tears every idle lab down and turns the pool off.
@@ -101,10 +123,8 @@ func (p *pool) drain(ctx context.Context) error {
 	p.idle, p.on = nil, false
 	p.mu.Unlock()
 	var errs []error
-	for _, ls := range idle {
-		for _, l := range ls {
-			errs = append(errs, l.Down(ctx))
-		}
+	for _, e := range idle {
+		errs = append(errs, e.l.Down(ctx))
 	}
 	return errors.Join(errs...)
 }

@@ -37,8 +37,23 @@ var _ = Describe("The lab pool", Ordered, func() {
 		Expect(st.KeyGeneration).To(BeZero(), "the rotated key is reset")
 	}, SpecTimeout(labtest.ScenarioTimeout))
 
+	var fresh string
 	It("starts a new lab for a spec that asks for a Fresh one", func(ctx SpecContext) {
 		l := labtest.Up(ctx, topology.Default(), labtest.Fresh)
 		Expect(l.RunID()).NotTo(Equal(first))
+		fresh = l.RunID()
+	}, SpecTimeout(labtest.ScenarioTimeout))
+
+	It("keeps at most MaxIdleLabs idle, tearing the least recently used down", func(ctx SpecContext) {
+		Expect(labtest.MaxIdleLabs).To(Equal(2), "this story counts on two idle labs")
+		// Idle now: the first lab, then the Fresh one. A third shape's lab
+		// coming back pushes the first out.
+		other := labtest.Up(ctx, labtest.Datacenters(1))
+		Expect(other.RunID()).NotTo(BeElementOf(first, fresh))
+	}, SpecTimeout(labtest.ScenarioTimeout))
+
+	It("then has only the Fresh lab of the default shape: the first one was torn down", func(ctx SpecContext) {
+		Expect(labtest.Up(ctx, topology.Default()).RunID()).To(Equal(fresh))
+		Expect(labtest.Up(ctx, topology.Default()).RunID()).NotTo(BeElementOf(first, fresh), "a new lab, not the evicted one")
 	}, SpecTimeout(labtest.ScenarioTimeout))
 })
