@@ -1,9 +1,10 @@
 package fakeapp
 
 import (
-	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/stickylab/stickylab/internal/localguard/guardtest"
 )
 
 // The admin API flushes sessions for the lab's own clients only: what a web
@@ -35,32 +36,16 @@ func TestTheAdminAPIRefusesWhatAWebPageCouldSend(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			app := newApp(t, Config{})
 			newBrowser(t, app).login()
-			srv := httptest.NewServer(app.Admin())
-			t.Cleanup(srv.Close)
-			req, err := http.NewRequestWithContext(t.Context(), tc.method, srv.URL+tc.path, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for k, v := range tc.header {
-				req.Header.Set(k, v)
-			}
-			if tc.host != "" {
-				req.Host = tc.host
-			}
-			resp, err := srv.Client().Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-			if resp.StatusCode != tc.want {
-				t.Fatalf("status %d, want %d", resp.StatusCode, tc.want)
+			status := guardtest.Status(t, app.Admin(), guardtest.Request{Method: tc.method, Path: tc.path, Host: tc.host, Header: tc.header})
+			if status != tc.want {
+				t.Fatalf("status %d, want %d", status, tc.want)
 			}
 			want := 1
 			if tc.flushes {
 				want = 0
 			}
 			if n := sessionCount(t, app); n != want {
-				t.Fatalf("status %d left %d sessions, want %d", resp.StatusCode, n, want)
+				t.Fatalf("status %d left %d sessions, want %d", status, n, want)
 			}
 		})
 	}

@@ -2,10 +2,10 @@ package fakecdn
 
 import (
 	"encoding/json"
-	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
+
+	"github.com/stickylab/stickylab/internal/localguard/guardtest"
 )
 
 // adminSnapshot is everything an admin request could change: the state it
@@ -57,30 +57,14 @@ func TestTheAdminAPIRefusesWhatAWebPageCouldSend(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			lb := newTestLB(t, dcConfig(newBackend(t, "dc-east-1")))
-			srv := httptest.NewServer(lb.Admin())
-			t.Cleanup(srv.Close)
 			before := adminSnapshot(t, lb)
-			req, err := http.NewRequestWithContext(t.Context(), tc.method, srv.URL+tc.path, strings.NewReader(tc.body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for k, v := range tc.header {
-				req.Header.Set(k, v)
-			}
-			if tc.host != "" {
-				req.Host = tc.host
-			}
-			resp, err := srv.Client().Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-			if resp.StatusCode != tc.want {
-				t.Fatalf("status %d, want %d", resp.StatusCode, tc.want)
+			status := guardtest.Status(t, lb.Admin(), guardtest.Request{Method: tc.method, Path: tc.path, Body: tc.body, Host: tc.host, Header: tc.header})
+			if status != tc.want {
+				t.Fatalf("status %d, want %d", status, tc.want)
 			}
 			changed := adminSnapshot(t, lb) != before
 			if changed != (tc.want == 200 && tc.method != "GET") {
-				t.Fatalf("status %d, state changed: %v\nbefore %s\nafter  %s", resp.StatusCode, changed, before, adminSnapshot(t, lb))
+				t.Fatalf("status %d, state changed: %v\nbefore %s\nafter  %s", status, changed, before, adminSnapshot(t, lb))
 			}
 		})
 	}

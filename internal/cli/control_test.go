@@ -2,11 +2,12 @@ package cli
 
 import (
 	"context"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/stickylab/stickylab/internal/localguard/guardtest"
 )
 
 // faultLog records the faults the control endpoint performed: the state it
@@ -63,34 +64,16 @@ func TestTheControlEndpointRefusesWhatAWebPageCouldSend(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var log faultLog
-			srv := httptest.NewServer(controlHandler(token, log.perform, t.Logf))
-			t.Cleanup(srv.Close)
-			req, err := http.NewRequestWithContext(t.Context(), tc.method, srv.URL+"/faults", strings.NewReader(tc.body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for k, v := range tc.header {
-				if v != "" {
-					req.Header.Set(k, v)
-				}
-			}
-			if tc.host != "" {
-				req.Host = tc.host
-			}
-			resp, err := srv.Client().Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-			if resp.StatusCode != tc.want {
-				t.Fatalf("status %d, want %d", resp.StatusCode, tc.want)
+			status := guardtest.Status(t, controlHandler(token, log.perform, t.Logf), guardtest.Request{Method: tc.method, Path: "/faults", Body: tc.body, Host: tc.host, Header: tc.header})
+			if status != tc.want {
+				t.Fatalf("status %d, want %d", status, tc.want)
 			}
 			want := ""
 			if tc.want == 200 {
 				want = "stop dc-west"
 			}
 			if got := strings.Join(log.performed(), ", "); got != want {
-				t.Fatalf("status %d performed %q, want %q", resp.StatusCode, got, want)
+				t.Fatalf("status %d performed %q, want %q", status, got, want)
 			}
 		})
 	}
