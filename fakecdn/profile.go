@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"slices"
 	"time"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 // Vendor vocabularies accepted by Config (docs/vendors.md gives the source
@@ -95,15 +97,11 @@ func (c Config) withProfile() Config {
 // fields: it is the vendor's name for persistence (and, for ip_cookie, the
 // selection), so when set it decides them.
 func (c Config) withSessionAffinity() Config {
-	switch c.SessionAffinity {
-	case "none":
-		c.Persistence = "none"
-	case "cookie":
-		c.Persistence = "cookie"
-	case "ip_cookie":
-		c.Persistence, c.Selection = "cookie", "source-ip"
-	case "header":
-		c.Persistence = "source-ip"
+	if p, sel, ok := policy.SessionAffinity(c.SessionAffinity); ok {
+		c.Persistence = p
+		if sel != "" {
+			c.Selection = sel
+		}
 	}
 	return c
 }

@@ -3,6 +3,8 @@ package topology
 import (
 	"fmt"
 	"time"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 // Vendor is a tier's CDN/load-balancer vendor behaviour (docs/vendors.md):
@@ -79,15 +81,11 @@ func (t Tier) withVendorDefaults() Tier {
 	if t.Profile == "" {
 		t.Profile = "generic"
 	}
-	switch t.SessionAffinity {
-	case "none":
-		t.Persistence = "none"
-	case "cookie":
-		t.Persistence = "cookie"
-	case "ip_cookie":
-		t.Persistence, t.Selection = "cookie", "source-ip"
-	case "header":
-		t.Persistence = "source-ip"
+	if p, sel, ok := policy.SessionAffinity(t.SessionAffinity); ok {
+		t.Persistence = p
+		if sel != "" {
+			t.Selection = sel
+		}
 	}
 	return t
 }
