@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"context"
-	"os"
 	"strings"
 	"testing"
 )
@@ -11,20 +9,8 @@ import (
 // persistence and the key `ctl` gave it, and `ctl status` says so, read from
 // the running load balancers.
 func TestCtlStatusShowsWhatSurvivesAStopAndStart(t *testing.T) {
-	env := testEnv(t)
-	statePath := defaultStatePath(Streams{Env: env})
-	ctx, stop := context.WithCancel(t.Context())
-	done := make(chan result, 1)
-	go func() { done <- executeCtx(t, ctx, env, "up", "-f", incident, "--runtime", "local", "--tls=false") }()
-	defer func() {
-		stop()
-		<-done
-	}()
-	if !waitFor(t, func() bool { _, err := os.Stat(statePath); return err == nil }, labWait) {
-		stop()
-		r := <-done
-		t.Fatalf("no state file at %s; up exited %d:\n%s\n%s", statePath, r.code, r.stdout, r.stderr)
-	}
+	up := upInBackground(t)
+	env := up.env
 	for _, args := range [][]string{
 		{"persistence", "dc-east", "none"},
 		{"rotate-key", "dc-east"},

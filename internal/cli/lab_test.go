@@ -93,24 +93,8 @@ func TestDemoLocal(t *testing.T) {
 // up keeps a lab running; ctl changes it through the admin APIs and the
 // control endpoint; Ctrl-C (here: cancelling the context) tears it down.
 func TestUpAndCtlLocal(t *testing.T) {
-	env := testEnv(t)
-	statePath := defaultStatePath(Streams{Env: env})
-	ctx, stop := context.WithCancel(t.Context())
-	done := make(chan result, 1)
-	go func() { done <- executeCtx(t, ctx, env, "up", "-f", incident, "--runtime", "local", "--tls=false") }()
-	defer func() {
-		stop()
-		<-done
-	}()
-	if !waitFor(t, func() bool { _, err := os.Stat(statePath); return err == nil }, labWait) {
-		stop()
-		r := <-done
-		t.Fatalf("no state file at %s; up exited %d:\n%s\n%s", statePath, r.code, r.stdout, r.stderr)
-	}
-	st, err := readState(statePath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	up := upInBackground(t)
+	env, statePath, st := up.env, up.statePath, up.state
 	if !strings.HasPrefix(st.EdgeURL, "http://127.0.0.1:") || st.CAFile != "" {
 		t.Errorf("--tls=false: edge %s, CA %q", st.EdgeURL, st.CAFile)
 	}
@@ -142,9 +126,7 @@ func TestUpAndCtlLocal(t *testing.T) {
 	}
 	oneErrorLine(t, executeCtx(t, t.Context(), env, "ctl", "stop", "dc-nowhere"), ExitUsage, "dc-nowhere", "dc-east, dc-west")
 
-	stop()
-	r := <-done
-	done <- r
+	r := up.stop()
 	if r.code != 0 {
 		t.Errorf("up after Ctrl-C: exit %d; stderr:\n%s", r.code, r.stderr)
 	}
@@ -175,4 +157,45 @@ func waitFor(t *testing.T, cond func() bool, timeout time.Duration) bool {
 		}
 	}
 	return true
+}
+
+// runningUp is an `up` a test keeps running in the background.
+type runningUp struct {
+	env       func(string) string
+	statePath string
+	state     upState
+	stop      func() result // Ctrl-C, once, and what up printed and exited with
+}
+
+// upInBackground runs `up` with the incident's topology on the local
+// runtime over plain HTTP until the test ends (then Ctrl-C, here cancelling
+// its context, tears it down), and returns once its state file exists.
+func upInBackground(t *testing.T, args ...string) runningUp {
+	t.Helper()
+	env := testEnv(t)
+	statePath := defaultStatePath(Streams{Env: env})
+	ctx, stop := context.WithCancel(t.Context())
+	done := make(chan result, 1)
+	go func() {
+		done <- executeCtx(t, ctx, env, append([]string{"up", "-f", incident, "--runtime", "local", "--tls=false"}, args...)...)
+	}()
+	var r *result
+	finish := func() result {
+		if r == nil {
+			stop()
+			got := <-done
+			r = &got
+		}
+		return *r
+	}
+	t.Cleanup(func() { finish() })
+	if !waitFor(t, func() bool { _, err := os.Stat(statePath); return err == nil }, labWait) {
+		finish()
+		t.Fatalf("no state file at %s; up exited %d:\n%s\n%s", statePath, r.code, r.stdout, r.stderr)
+	}
+	st, err := readState(statePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return runningUp{env: env, statePath: statePath, state: st, stop: finish}
 }

@@ -2,10 +2,8 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 )
@@ -14,7 +12,8 @@ import (
 // "dashboard" (no token in it) and records it in the state file; the
 // dashboard's controls take the token of the state file, like ctl's.
 func TestUpServesTheDashboard(t *testing.T) {
-	st, stdout := upInBackground(t)
+	up := upInBackground(t)
+	st, stdout := up.state, func() string { return up.stop().stdout }
 	if !strings.HasPrefix(st.Dashboard, "http://127.0.0.1:") || strings.Contains(st.Dashboard, st.Token) {
 		t.Fatalf("state file: dashboard %q, want http://127.0.0.1:PORT/ without the token", st.Dashboard)
 	}
@@ -55,43 +54,12 @@ func TestUpServesTheDashboard(t *testing.T) {
 }
 
 func TestUpWithoutDashboard(t *testing.T) {
-	st, stdout := upInBackground(t, "--dashboard=false")
+	up := upInBackground(t, "--dashboard=false")
+	st, stdout := up.state, func() string { return up.stop().stdout }
 	if st.Dashboard != "" {
 		t.Errorf("--dashboard=false: the state file names a dashboard %q", st.Dashboard)
 	}
 	if out := stdout(); strings.Contains(out, "dashboard http") {
 		t.Errorf("--dashboard=false: up prints a dashboard URL:\n%s", out)
 	}
-}
-
-// upInBackground runs `up` on the local runtime until the test ends and
-// returns its state file and a func that returns up's output after Ctrl-C.
-func upInBackground(t *testing.T, args ...string) (upState, func() string) {
-	t.Helper()
-	env := testEnv(t)
-	statePath := defaultStatePath(Streams{Env: env})
-	ctx, stop := context.WithCancel(t.Context())
-	done := make(chan result, 1)
-	go func() {
-		done <- executeCtx(t, ctx, env, append([]string{"up", "-f", incident, "--runtime", "local", "--tls=false"}, args...)...)
-	}()
-	var r *result
-	finish := func() string {
-		if r == nil {
-			stop()
-			got := <-done
-			r = &got
-		}
-		return r.stdout
-	}
-	t.Cleanup(func() { finish() })
-	if !waitFor(t, func() bool { _, err := os.Stat(statePath); return err == nil }, labWait) {
-		finish()
-		t.Fatalf("no state file at %s; up exited %d:\n%s\n%s", statePath, r.code, r.stdout, r.stderr)
-	}
-	st, err := readState(statePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return st, finish
 }
