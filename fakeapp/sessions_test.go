@@ -7,23 +7,29 @@ import (
 	"time"
 )
 
+// slidingExpiry is the contract of every store whose timeout is 20 minutes:
+// a session lives 20 minutes after its last use, and each Get renews it.
+func slidingExpiry(s memT, advance func(time.Duration)) {
+	s.t.Helper()
+	s.Put(Session{ID: "a", User: "alice"})
+	advance(19 * time.Minute)
+	if _, ok := s.Get("a"); !ok {
+		s.t.Fatal("session gone before its timeout")
+	}
+	advance(19 * time.Minute) // 38 minutes after Put, 19 after last use
+	if _, ok := s.Get("a"); !ok {
+		s.t.Fatal("Get did not extend the session")
+	}
+	advance(20 * time.Minute)
+	if _, ok := s.Get("a"); ok {
+		s.t.Fatal("session alive 20 minutes after last use")
+	}
+}
+
 func TestMemoryStoreSlidingExpiry(t *testing.T) {
 	clock := newFakeClock()
 	m := memT{t, NewMemoryStore(20*time.Minute, 10, clock.Now)}
-	m.Put(Session{ID: "a", User: "alice"})
-
-	clock.advance(19 * time.Minute)
-	if _, ok := m.Get("a"); !ok {
-		t.Fatal("session gone before its timeout")
-	}
-	clock.advance(19 * time.Minute) // 38 minutes after Put, 19 after last use
-	if _, ok := m.Get("a"); !ok {
-		t.Fatal("Get did not extend the session")
-	}
-	clock.advance(20 * time.Minute)
-	if _, ok := m.Get("a"); ok {
-		t.Fatal("session alive 20 minutes after last use")
-	}
+	slidingExpiry(m, clock.advance)
 	if n := m.Len(); n != 0 {
 		t.Fatalf("Len = %d after expiry, want 0", n)
 	}
