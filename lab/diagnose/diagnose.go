@@ -149,10 +149,13 @@ func CI(lo, hi float64) string { return fmt.Sprintf("%.1f–%.1f %%", 100*lo, 10
 
 // classes lists failure classes by count: "antiforgery-undecryptable 200, session-missing 100".
 func classes(causes map[string]int) string {
-	return countList(causes, " ")
+	return CountList(causes, " ")
 }
 
-func countList(m map[string]int, sep string) string {
+// CountList lists m's keys most counted first (ties by name), each followed
+// by sep and its count: CountList(m, " ") is "session-missing 3,
+// antiforgery-undecryptable 2".
+func CountList(m map[string]int, sep string) string {
 	keys := slices.Collect(maps.Keys(m))
 	slices.SortFunc(keys, func(a, b string) int {
 		if m[a] != m[b] {

@@ -242,10 +242,10 @@ func (e *evidence) text(f Finding, flow string) string {
 			e.ofFailed(f.Explained), names(e.downFrom))
 	case InstanceRestart:
 		body = fmt.Sprintf("%s lost their session (session-missing) on the instance that created it, without changing datacenter (%s): the instance forgot its in-memory sessions — a restart or a flush. Keep sessions in Redis (app.sessions: redis), or drain instances before restarting them.",
-			e.ofFailed(f.Explained), countList(e.instances, ": "))
+			e.ofFailed(f.Explained), CountList(e.instances, ": "))
 	case KeyRotation:
 		body = fmt.Sprintf("%s stayed in one datacenter, but its load balancer could no longer decode their persistence cookie (reason undecodable; %s), re-issued it and moved them to another instance that does not hold their session: the load balancer's cookie key changed. Rotate persistence keys with an overlap window that still accepts the old key.",
-			e.ofFailed(f.Explained), countList(e.lbs, ": "))
+			e.ofFailed(f.Explained), CountList(e.lbs, ": "))
 	default:
 		body = "No single cause explains them."
 		if idx := e.byKind[Other]; len(idx) > 0 {
@@ -270,7 +270,7 @@ func (e *evidence) crossedSentence(f Finding) string {
 	if s.CrossedFailed != s.Failures {
 		who = fmt.Sprintf("%d of the %d failed runs", s.CrossedFailed, s.Failures)
 	}
-	dirs := countList(e.crossings, " in ")
+	dirs := CountList(e.crossings, " in ")
 	if len(e.crossings) == 1 {
 		for d := range e.crossings {
 			dirs = d

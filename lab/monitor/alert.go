@@ -2,9 +2,7 @@ package monitor
 
 import (
 	"fmt"
-	"maps"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -138,7 +136,7 @@ func (a Alert) Line() string {
 		verb, a.Flow, a.URL, a.Window.Failures, a.Window.Runs, 100*a.Window.FailureRate,
 		100*a.Window.CI95Low, 100*a.Window.CI95High, 100*a.AlertAbove, a.Rule)
 	if a.Status == string(Fired) {
-		line += fmt.Sprintf("; causes: %s; %s: %s", countList(a.Causes), a.Finding, finding(a.Diagnosis))
+		line += fmt.Sprintf("; causes: %s; %s: %s", diagnose.CountList(a.Causes, " "), a.Finding, finding(a.Diagnosis))
 	}
 	return line
 }
@@ -154,20 +152,4 @@ func finding(s string) string {
 		s = s[:i+1]
 	}
 	return s
-}
-
-// countList is "session-missing 3, antiforgery-undecryptable 2", most first.
-func countList(m map[string]int) string {
-	keys := slices.Collect(maps.Keys(m))
-	slices.SortFunc(keys, func(a, b string) int {
-		if m[a] != m[b] {
-			return m[b] - m[a]
-		}
-		return strings.Compare(a, b)
-	})
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s %d", k, m[k])
-	}
-	return strings.Join(parts, ", ")
 }
