@@ -19,6 +19,7 @@ const maxBodyBytes = 64 << 10
 type App struct {
 	cfg      Config
 	servedBy string // "<datacenter>/<instance>"
+	replica  bool   // the store reads a replica: HeaderStore says so
 	codec    *tokenCodec
 	af       *antiforgery
 	store    SessionStore
@@ -58,6 +59,9 @@ func New(cfg Config) (*App, error) {
 		store:    store,
 		users:    &users{pw: cfg.Users},
 	}
+	if r, ok := store.(interface{ ReadsReplica() bool }); ok {
+		a.replica = r.ReadsReplica()
+	}
 	a.pages = a.wrap(a.routes())
 	a.admin = a.wrap(guard.Handler(a.adminRoutes()))
 	return a, nil
@@ -86,6 +90,9 @@ func (a *App) ServedBy() string { return a.servedBy }
 func (a *App) wrap(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set(HeaderServedBy, a.servedBy)
+		if a.replica {
+			w.Header().Set(HeaderStore, "replica")
+		}
 		tw := &timingWriter{ResponseWriter: w, start: time.Now()}
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(tw, r.Body, maxBodyBytes)

@@ -7,6 +7,10 @@ const (
 	HeaderServedBy = "X-Served-By"
 	HeaderFailure  = "X-Stickylab-Failure"
 	HeaderTiming   = "Server-Timing"
+	// HeaderStore says where the app read its sessions from when that is
+	// not where it writes them: "replica" (redis.layout replicated, outside
+	// the primary's datacenter). Absent otherwise.
+	HeaderStore = "X-Stickylab-Store"
 )
 
 // Failure classes sent in X-Stickylab-Failure.

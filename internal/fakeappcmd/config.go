@@ -45,6 +45,7 @@ func parseConfig(args []string, getenv func(string) string) (options, error) {
 		{flag: "max-sessions", env: "FAKEAPP_MAX_SESSIONS", def: "100000", usage: "sessions kept; least recently used evicted beyond"},
 		{flag: "sessions", env: "FAKEAPP_SESSIONS", def: "memory", usage: "session store: memory (InProc) or redis"},
 		{flag: "redis-addr", env: "FAKEAPP_REDIS_ADDR", usage: "HOST:PORT of the Redis session store (with --sessions redis)"},
+		{flag: "redis-write-addr", env: "FAKEAPP_REDIS_WRITE_ADDR", usage: "HOST:PORT of the Redis primary to write sessions to, when --redis-addr is a read-only replica (default: --redis-addr)"},
 		{flag: "redis-prefix", env: "FAKEAPP_REDIS_PREFIX", def: fakeapp.DefaultRedisPrefix, usage: "application prefix of the Redis session keys"},
 		{flag: "users", env: "FAKEAPP_USERS", def: "alice:wonderland", usage: "user:password list, comma separated"},
 		{flag: "antiforgery-cookie", env: "FAKEAPP_ANTIFORGERY_COOKIE", def: fakeapp.DefaultAntiForgeryCookie, usage: "anti-forgery cookie name"},
@@ -147,7 +148,14 @@ func sessionStore(cfg *fakeapp.Config, get func(string) string, bad func(name, w
 	if err := checkAddr(get("redis-addr")); err != nil {
 		return bad("redis-addr", "with --sessions redis: "+err.Error())
 	}
-	store, err := fakeapp.NewRedisStore(get("redis-addr"), get("redis-prefix"), cfg.SessionTimeout)
+	var opts []fakeapp.RedisOption
+	if w := get("redis-write-addr"); w != "" {
+		if err := checkAddr(w); err != nil {
+			return bad("redis-write-addr", err.Error())
+		}
+		opts = append(opts, fakeapp.WriteTo(w))
+	}
+	store, err := fakeapp.NewRedisStore(get("redis-addr"), get("redis-prefix"), cfg.SessionTimeout, opts...)
 	if err != nil {
 		return bad("redis-prefix", err.Error())
 	}

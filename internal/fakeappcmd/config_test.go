@@ -67,6 +67,18 @@ func TestParseConfigRedisSessions(t *testing.T) {
 		t.Fatalf("Sessions = %#v, want a RedisStore on 127.0.0.1:6379", o.App.Sessions)
 	}
 	store.Close()
+	if store.ReadsReplica() {
+		t.Fatal("without --redis-write-addr the store writes where it reads")
+	}
+	o, err = parseConfig([]string{"--datacenter", "dc", "--redis-write-addr", "10.0.0.1:6379"}, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store = o.App.Sessions.(*fakeapp.RedisStore)
+	store.Close()
+	if !store.ReadsReplica() || store.WriteAddr() != "10.0.0.1:6379" {
+		t.Fatalf("--redis-write-addr: store writes %s", store.WriteAddr())
+	}
 	if o, _ := parseConfig([]string{"--datacenter", "dc"}, env(nil)); o.App.Sessions != nil {
 		t.Fatalf("default Sessions = %#v, want nil (InProc memory)", o.App.Sessions)
 	}
@@ -93,6 +105,7 @@ func TestParseConfigErrorsNameTheProblem(t *testing.T) {
 		{[]string{"--datacenter", "dc", "--sessions", "sql"}, nil, `--sessions "sql": must be memory or redis`},
 		{[]string{"--datacenter", "dc", "--sessions", "redis"}, nil, `--redis-addr "": with --sessions redis: must be HOST:PORT`},
 		{[]string{"--datacenter", "dc", "--sessions", "redis", "--redis-addr", ":6379", "--redis-prefix", "a*"}, nil, `--redis-prefix "a*"`},
+		{[]string{"--datacenter", "dc", "--sessions", "redis", "--redis-addr", ":6379", "--redis-write-addr", "primary"}, nil, `--redis-write-addr "primary": must be HOST:PORT`},
 		{[]string{"--nope"}, nil, `flag provided but not defined: -nope`},
 		{[]string{"--datacenter", "dc"}, map[string]string{"FAKEAPP_ADMIN_HOSTS": "dc-1:8081"}, `--admin-hosts (from FAKEAPP_ADMIN_HOSTS) "dc-1:8081": host "dc-1:8081"`},
 	}

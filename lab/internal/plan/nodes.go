@@ -19,6 +19,9 @@ type App struct {
 	// Store is the Redis store node holding the sessions; "" keeps them in
 	// memory (ASP.NET's InProc).
 	Store string
+	// WriteStore is the store the app writes to when it is not Store: the
+	// primary, with layout replicated, where Store is a read-only replica.
+	WriteStore string
 	// RedisPrefix is the application prefix of the session keys: the same
 	// for every app of a lab, so that a shared store shares the sessions.
 	RedisPrefix string
@@ -36,16 +39,20 @@ func (a App) Args() []string {
 		"--key-secret", a.KeySecret,
 		"--session-timeout", a.SessionTimeout.String(),
 		"--max-sessions", fmt.Sprint(a.MaxSessions),
-	}, a.SessionArgs(fmt.Sprintf("%s:%d", a.Store, PortRedis))...)
+	}, a.SessionArgs(func(store string) string { return fmt.Sprintf("%s:%d", store, PortRedis) })...)
 }
 
-// SessionArgs are fakeapp's session-store flags, with the store reached at
-// redisAddr.
-func (a App) SessionArgs(redisAddr string) []string {
+// SessionArgs are fakeapp's session-store flags, with each store reached at
+// addr(store).
+func (a App) SessionArgs(addr func(store string) string) []string {
 	if a.Store == "" {
 		return []string{"--sessions", "memory"}
 	}
-	return []string{"--sessions", "redis", "--redis-addr", redisAddr, "--redis-prefix", a.RedisPrefix}
+	args := []string{"--sessions", "redis", "--redis-addr", addr(a.Store), "--redis-prefix", a.RedisPrefix}
+	if a.WriteStore != "" && a.WriteStore != a.Store {
+		args = append(args, "--redis-write-addr", addr(a.WriteStore))
+	}
+	return args
 }
 
 // LB is what a fakecdn instance is started with: its policy and its members
@@ -158,14 +165,15 @@ func lbNode(t topology.Topology, i int, dc topology.Datacenter) Node {
 	return Node{Name: LBName(dc.Name), Kind: KindLB, Datacenter: dc.Name, Networks: []string{WAN, dc.Name}, LB: lb}
 }
 
-func appNode(t topology.Topology, dc topology.Datacenter, inst, store string) Node {
+func appNode(t topology.Topology, dc topology.Datacenter, inst string, store storeUse) Node {
 	app := &App{
 		Datacenter: dc.Name, Instance: inst,
 		KeyScope:       dc.App.MachineKey,
 		KeySecret:      fmt.Sprintf("stickylab-%d", t.Seed),
 		SessionTimeout: dc.App.SessionTimeout,
 		MaxSessions:    dc.App.MaxSessions,
-		Store:          store,
+		Store:          store.read,
+		WriteStore:     store.write,
 		RedisPrefix:    fmt.Sprintf("stickylab-%d", t.Seed),
 	}
 	return Node{Name: inst, Kind: KindApp, Datacenter: dc.Name, Networks: []string{dc.Name}, App: app}

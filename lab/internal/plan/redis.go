@@ -19,6 +19,9 @@ type Store struct {
 	Networks   []string // every network whose apps use it
 	MaxMemory  string   // e.g. 64mb
 	Policy     string   // maxmemory-policy, e.g. volatile-lru
+	// ReplicaOf is the store this one replicates, with layout replicated:
+	// "" for a primary or a store of its own.
+	ReplicaOf string
 }
 
 // Args are redis-server's arguments: an in-memory cache with a bounded
@@ -33,27 +36,43 @@ func (s Store) Args(port int) []string {
 	}
 }
 
+// ReplicaArgs are the arguments that make redis-server a read-only replica
+// of the primary reached at host:port ("" when s is no replica). The
+// runtime says where the primary is reached: that address is the
+// replication link (today the primary itself; a WAN link in front of it
+// would be named here).
+func (s Store) ReplicaArgs(host string, port int) []string {
+	if s.ReplicaOf == "" {
+		return nil
+	}
+	return []string{"--replicaof", host, strconv.Itoa(port), "--replica-read-only", "yes"}
+}
+
 // SharedStoreName is the node name of the store of the shared layout.
 const SharedStoreName = "redis"
 
 // StoreName is the node name of a datacenter's own store.
 func StoreName(dc string) string { return dc + "-redis" }
 
-// stores plans the Redis stores of t and says which store each datacenter's
-// apps use ("" for memory sessions).
-func stores(t topology.Topology) ([]Store, map[string]string, error) {
+// storeUse is which stores a datacenter's apps read and write; both ""
+// for memory sessions, and equal unless the layout is replicated.
+type storeUse struct{ read, write string }
+
+// stores plans the Redis stores of t and says which stores each
+// datacenter's apps use.
+func stores(t topology.Topology) ([]Store, map[string]storeUse, error) {
 	if t.RedisStores() == 0 {
 		return nil, nil, nil
 	}
 	r := t.Redis
-	use := map[string]string{}
+	use := map[string]storeUse{}
 	switch r.Layout {
 	case "shared":
 		s := Store{Name: SharedStoreName, MaxMemory: r.MaxMemory, Policy: r.Policy}
 		for _, dc := range t.Datacenters {
 			if dc.App.Sessions == "redis" {
 				s.Networks = append(s.Networks, dc.Name)
-				use[dc.Name] = s.Name
+				use[dc.Name] = storeUse{s.Name, s.Name}
 			}
 		}
 		return []Store{s}, use, nil
@@ -63,12 +82,50 @@ func stores(t topology.Topology) ([]Store, map[string]string, error) {
 			s := Store{Name: StoreName(dc.Name), Datacenter: dc.Name, Networks: []string{dc.Name}, MaxMemory: r.MaxMemory, Policy: r.Policy}
 			out = append(out, s)
 			if dc.App.Sessions == "redis" {
-				use[dc.Name] = s.Name
+				use[dc.Name] = storeUse{s.Name, s.Name}
 			}
 		}
 		return out, use, nil
+	case "replicated":
+		return replicated(t)
 	}
-	return nil, nil, fmt.Errorf("plan: redis.layout %s: not built yet; use shared or per-datacenter", r.Layout)
+	return nil, nil, fmt.Errorf("plan: redis.layout %q: want shared, per-datacenter or replicated", r.Layout)
+}
+
+// replicated plans a primary in redis.primary and a replica of it in every
+// other datacenter. Every app reads its own datacenter's store and writes
+// the primary, so the primary is on every datacenter's network.
+func replicated(t topology.Topology) ([]Store, map[string]storeUse, error) {
+	r := t.Redis
+	if _, ok := t.Datacenter(r.Primary); !ok {
+		return nil, nil, fmt.Errorf("plan: redis.primary %q: not a datacenter of this topology", r.Primary)
+	}
+	primary := Store{Name: StoreName(r.Primary), Datacenter: r.Primary, MaxMemory: r.MaxMemory, Policy: r.Policy}
+	out := []Store{{}} // the primary goes first: replicas need it running
+	use := map[string]storeUse{}
+	for _, dc := range t.Datacenters {
+		primary.Networks = append(primary.Networks, dc.Name)
+		if dc.Name != r.Primary {
+			out = append(out, Store{Name: StoreName(dc.Name), Datacenter: dc.Name, Networks: []string{dc.Name},
+				MaxMemory: r.MaxMemory, Policy: r.Policy, ReplicaOf: primary.Name})
+		}
+		if dc.App.Sessions == "redis" {
+			use[dc.Name] = storeUse{StoreName(dc.Name), primary.Name}
+		}
+	}
+	out[0] = primary
+	return out, use, nil
+}
+
+// StoreOf is the store a datacenter's apps read their sessions from: the
+// one store of the shared layout, else the datacenter's own.
+func (p *Plan) StoreOf(dc string) (Store, error) {
+	for _, s := range p.Stores {
+		if s.Datacenter == dc || s.Datacenter == "" {
+			return s, nil
+		}
+	}
+	return Store{}, fmt.Errorf("datacenter %q has no redis store in this lab", dc)
 }
 
 // Store returns the store named name.

@@ -62,3 +62,37 @@ func TestMemorySessionsPlanNoStore(t *testing.T) {
 		t.Fatalf("stores %+v, args %q", p.Stores, app.App.Args())
 	}
 }
+
+func TestReplicatedStoresReadLocallyAndWriteThePrimary(t *testing.T) {
+	topo := redisTopology("replicated")
+	topo.Redis.Primary = "dc-west"
+	p, err := plan.New(topo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	primary, replica := p.Stores[0], p.Stores[1]
+	if primary.Name != "dc-west-redis" || primary.ReplicaOf != "" || strings.Join(primary.Networks, ",") != "dc-east,dc-west" {
+		t.Fatalf("primary = %+v, want dc-west-redis first, on every datacenter's network", primary)
+	}
+	if replica.Name != "dc-east-redis" || replica.ReplicaOf != "dc-west-redis" || strings.Join(replica.Networks, ",") != "dc-east" {
+		t.Fatalf("replica = %+v, want dc-east-redis replicating dc-west-redis", replica)
+	}
+	if got := strings.Join(replica.ReplicaArgs("10.0.0.9", 6380), " "); got != "--replicaof 10.0.0.9 6380 --replica-read-only yes" {
+		t.Fatalf("replica args %q", got)
+	}
+	if primary.ReplicaArgs("x", 1) != nil {
+		t.Fatal("the primary replicates nothing")
+	}
+	east, _ := p.Node("dc-east-1")
+	want := "--redis-addr dc-east-redis:6379 --redis-prefix stickylab-7 --redis-write-addr dc-west-redis:6379"
+	if got := strings.Join(east.App.Args(), " "); !strings.Contains(got, want) {
+		t.Fatalf("dc-east app args %q, want %q", got, want)
+	}
+	west, _ := p.Node("dc-west-1")
+	if got := strings.Join(west.App.Args(), " "); strings.Contains(got, "--redis-write-addr") {
+		t.Fatalf("dc-west app args %q: an app beside the primary writes where it reads", got)
+	}
+	if s, err := p.StoreOf("dc-east"); err != nil || s.Name != "dc-east-redis" {
+		t.Fatalf("StoreOf(dc-east) = %+v, %v", s, err)
+	}
+}
