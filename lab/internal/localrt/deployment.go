@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/stickylab/stickylab/fakeapp"
 	"github.com/stickylab/stickylab/lab/internal/plan"
 )
 
@@ -18,6 +19,9 @@ type deployment struct {
 	nodes  map[string]*node   // by node name; fixed after Start
 	links  map[string]*link   // by datacenter LB node name; fixed after Start
 	stores map[string]*store  // Redis session stores by name; fixed after Start
+	// clients are the apps' Redis session clients, by the stores they read
+	// and write; fixed after Start
+	clients map[[2]string]*fakeapp.RedisStore
 	dir    string             // the LBs' state files, removed by Down
 
 	mu   sync.Mutex
@@ -35,6 +39,20 @@ func (dep *deployment) lookup(name string) (*node, error) {
 		return nil, fmt.Errorf("node %s: the lab is down", name)
 	}
 	return dep.nodes[name], nil
+}
+
+// store returns the Redis store named name, nil when name is no store.
+func (dep *deployment) store(name string) (*store, error) {
+	st := dep.stores[name]
+	if st == nil {
+		return nil, nil
+	}
+	dep.mu.Lock()
+	defer dep.mu.Unlock()
+	if dep.down {
+		return nil, fmt.Errorf("redis store %s: the lab is down", name)
+	}
+	return st, nil
 }
 
 // EdgeURL is the edge's client URL.
@@ -55,8 +73,14 @@ func (dep *deployment) AdminURL(name string) (string, error) {
 	return "http://" + n.adminAddr, nil
 }
 
-// Stop stops a node; it is idempotent.
+// Stop stops a node or a Redis store; it is idempotent.
 func (dep *deployment) Stop(_ context.Context, name string) error {
+	if st, err := dep.store(name); st != nil || err != nil {
+		if err != nil {
+			return err
+		}
+		return st.stop()
+	}
 	n, err := dep.lookup(name)
 	if err != nil {
 		return err
@@ -67,8 +91,15 @@ func (dep *deployment) Stop(_ context.Context, name string) error {
 	return n.Stop()
 }
 
-// Start starts a stopped node on its old addresses; it is idempotent.
-func (dep *deployment) Start(_ context.Context, name string) error {
+// Start starts a stopped node or Redis store on its old addresses; it is
+// idempotent.
+func (dep *deployment) Start(ctx context.Context, name string) error {
+	if st, err := dep.store(name); st != nil || err != nil {
+		if err != nil {
+			return err
+		}
+		return st.start(ctx, dep.replicationTarget(st.spec))
+	}
 	n, err := dep.lookup(name)
 	if err != nil {
 		return err
@@ -150,9 +181,7 @@ func (dep *deployment) Down(context.Context) error {
 		wg.Go(l.Close)
 	}
 	wg.Wait()
-	for _, s := range dep.stores { // after the apps that use them
-		errs = append(errs, s.close())
-	}
+	errs = append(errs, dep.closeStores()) // after the apps that use them
 	if dep.dir != "" {
 		errs = append(errs, os.RemoveAll(dep.dir))
 	}

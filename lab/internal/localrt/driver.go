@@ -66,8 +66,8 @@ func (dep *deployment) up(ctx context.Context, health context.Context, files pla
 		if n.Kind == plan.KindEdge {
 			nd.tls = edgeTLS
 		}
-		if n.App != nil && n.App.Store != "" {
-			nd.sessions = dep.stores[n.App.Store].sessions
+		if n.App != nil {
+			nd.sessions = dep.sessionsOf(n.App)
 		}
 		if n.LB != nil {
 			nd.stateFile = filepath.Join(dep.dir, n.Name+".state.json")

@@ -1,15 +1,13 @@
 package localrt
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"os/exec"
 	"strconv"
-	"strings"
+	"sync"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
@@ -19,155 +17,228 @@ import (
 	"github.com/stickylab/stickylab/lab/internal/plan"
 )
 
-// redisReadyTimeout bounds the wait for a redis-server child to answer PING.
+// redisReadyTimeout bounds the wait for a redis-server child to answer PING
+// and, for a replica, to finish its first sync.
 const redisReadyTimeout = 10 * time.Second
 
-// store is one running Redis session store and the client every app of the
-// lab that uses it shares.
+// store is one Redis session store: a redis-server child, or miniredis in
+// this process. Its address stays the same across Stop and Start.
 type store struct {
-	name     string
-	addr     string // 127.0.0.1:port
-	sessions *fakeapp.RedisStore
-	stop     func() error
-}
+	spec plan.Store
+	bin  string // redis-server's path; "" runs miniredis
+	addr string // 127.0.0.1:port, fixed at the first start
 
-// close stops the server and the client; it is idempotent.
-func (s *store) close() error {
-	var errs []error
-	if s.sessions != nil {
-		errs = append(errs, s.sessions.Close())
-		s.sessions = nil
-	}
-	if s.stop != nil {
-		errs = append(errs, s.stop())
-		s.stop = nil
-	}
-	return errors.Join(errs...)
+	mu     sync.Mutex
+	server *redisServer         // the running child, nil when stopped or miniredis
+	mr     *miniredis.Miniredis // miniredis, kept across Stop (Restart keeps its data)
+	up     bool
 }
 
 // startStore runs s as the host's redis-server when it is installed,
-// otherwise as miniredis in this process, and says which through logf.
-func startStore(ctx context.Context, s plan.Store, prefix string, timeout time.Duration, logf func(string, ...any)) (*store, error) {
-	st := &store{name: s.Name}
-	if bin, err := exec.LookPath("redis-server"); err == nil {
-		if err := st.runServer(ctx, bin, s); err != nil {
-			return st, fmt.Errorf("redis store %s: %w", s.Name, err)
-		}
-		logf("runtime: redis store %s: %s (maxmemory %s, %s) on %s", s.Name, bin, s.MaxMemory, s.Policy, st.addr)
-	} else {
-		mr, err := miniredis.Run()
-		if err != nil {
-			return st, fmt.Errorf("redis store %s: miniredis: %w", s.Name, err)
-		}
-		st.addr, st.stop = mr.Addr(), func() error { mr.Close(); return nil }
+// otherwise as miniredis in this process, and says which through logf. A
+// replica (layout replicated) needs redis-server: miniredis does not
+// replicate. replicaOf is where a replica reaches its primary.
+func startStore(ctx context.Context, s plan.Store, replicaOf string, logf func(string, ...any)) (*store, error) {
+	st := &store{spec: s}
+	bin, err := exec.LookPath("redis-server")
+	switch {
+	case err == nil:
+		st.bin = bin
+	case s.ReplicaOf != "" || replicaOf != "":
+		return st, fmt.Errorf("redis store %s: redis.layout replicated needs Debian's redis-server (apt-get install redis-server): miniredis, the embedded fallback, does not replicate", s.Name)
+	}
+	if err := st.start(ctx, replicaOf); err != nil {
+		return st, err
+	}
+	if st.bin == "" {
 		logf("runtime: redis store %s: miniredis in-process on %s (redis-server not installed: no maxmemory bound; apt-get install redis-server for a real one)", s.Name, st.addr)
+		return st, nil
 	}
-	sessions, err := fakeapp.NewRedisStore(st.addr, prefix, timeout)
-	if err != nil {
-		return st, fmt.Errorf("redis store %s: %w", s.Name, err)
+	role := ""
+	if s.ReplicaOf != "" {
+		role = fmt.Sprintf(", replica of %s via %s", s.ReplicaOf, replicaOf)
 	}
-	st.sessions = sessions
+	logf("runtime: redis store %s: %s (maxmemory %s, %s%s) on %s", s.Name, st.bin, s.MaxMemory, s.Policy, role, st.addr)
 	return st, nil
 }
 
-// runServer starts redis-server on a free loopback port, with no
-// persistence, and waits until it answers PING. On error the child is gone.
-func (st *store) runServer(ctx context.Context, bin string, s plan.Store) error {
-	port, err := freePort()
+// start runs the store on its address (a free port the first time) and
+// returns once it answers PING and, for a replica, has synced.
+func (st *store) start(ctx context.Context, replicaOf string) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.up {
+		return nil
+	}
+	if st.bin == "" {
+		return st.startMiniredis()
+	}
+	port, err := st.port()
 	if err != nil {
-		return err
+		return fmt.Errorf("redis store %s: %w", st.spec.Name, err)
 	}
-	dir, err := os.MkdirTemp("", "stickylab-redis-")
+	args := st.spec.Args(port)
+	if replicaOf != "" {
+		host, p, _ := net.SplitHostPort(replicaOf)
+		pn, _ := strconv.Atoi(p)
+		args = append(args, st.spec.ReplicaArgs(host, pn)...)
+	}
+	srv, err := runServer(ctx, st.bin, args, st.addr)
 	if err != nil {
-		return fmt.Errorf("redis-server work dir: %w", err)
+		return fmt.Errorf("redis store %s: %w", st.spec.Name, err)
 	}
-	args := append(s.Args(port), "--bind", "127.0.0.1", "--dir", dir, "--daemonize", "no", "--logfile", "")
-	cmd := exec.Command(bin, args...)
-	var stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stderr, &stderr
-	if err := cmd.Start(); err != nil {
-		os.RemoveAll(dir)
-		return fmt.Errorf("start %s: %w", bin, err)
+	if replicaOf != "" {
+		if err := waitSynced(ctx, st.addr, srv.exited); err != nil {
+			return errors.Join(fmt.Errorf("redis store %s: replica of %s: %w", st.spec.Name, replicaOf, err), srv.stop())
+		}
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	st.addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	st.stop = func() error {
-		cmd.Process.Kill()
-		<-exited
-		return os.RemoveAll(dir)
-	}
-	if err := waitPing(ctx, st.addr, exited); err != nil {
-		return fmt.Errorf("%s %s: %w; output: %s", bin, strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
-	}
+	st.server, st.up = srv, true
 	return nil
 }
 
-// waitPing polls PING until the server answers, the child exits or the
-// ready timeout passes. An exit is reported back on exited for the stopper.
-func waitPing(ctx context.Context, addr string, exited chan error) error {
+func (st *store) startMiniredis() error {
+	if st.mr == nil {
+		mr, err := miniredis.Run()
+		if err != nil {
+			return fmt.Errorf("redis store %s: miniredis: %w", st.spec.Name, err)
+		}
+		st.mr, st.addr, st.up = mr, mr.Addr(), true
+		return nil
+	}
+	if err := st.mr.Restart(); err != nil {
+		return fmt.Errorf("redis store %s: restart miniredis on %s: %w", st.spec.Name, st.addr, err)
+	}
+	st.up = true
+	return nil
+}
+
+// port is the store's port, picked on the first start.
+func (st *store) port() (int, error) {
+	if st.addr == "" {
+		port, err := freePort()
+		if err != nil {
+			return 0, err
+		}
+		st.addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	}
+	_, p, _ := net.SplitHostPort(st.addr)
+	return strconv.Atoi(p)
+}
+
+// stop stops the server; its clients see connections refused. It is
+// idempotent.
+func (st *store) stop() error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if !st.up {
+		return nil
+	}
+	st.up = false
+	if st.mr != nil {
+		st.mr.Close()
+		return nil
+	}
+	err := st.server.stop()
+	st.server = nil
+	return err
+}
+
+// waitSynced polls a replica's INFO replication until its link to the
+// primary is up, the child exits or the ready timeout passes.
+func waitSynced(ctx context.Context, addr string, exited chan error) error {
 	ctx, cancel := context.WithTimeout(ctx, redisReadyTimeout)
 	defer cancel()
 	c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialerRetries: 1})
 	defer c.Close()
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
-	var d net.Dialer
 	for {
-		// Dial first: go-redis logs every refused dial, and a starting
-		// server refuses a few.
-		conn, err := d.DialContext(ctx, "tcp", addr)
-		if err == nil {
-			conn.Close()
-			if err = c.Ping(ctx).Err(); err == nil {
-				return nil
-			}
+		info, err := c.Info(ctx, "replication").Result()
+		if err == nil && infoField(info, "master_link_status") == "up" {
+			return nil
 		}
 		select {
 		case e := <-exited:
 			exited <- e
-			return fmt.Errorf("exited before answering PING: %v", e)
+			return fmt.Errorf("exited before its first sync: %v", e)
 		case <-ctx.Done():
-			return fmt.Errorf("no answer to PING on %s: %w", addr, err)
+			return fmt.Errorf("no sync with its primary on %s (INFO replication: %s): %w", addr, info, ctx.Err())
 		case <-tick.C:
 		}
 	}
 }
 
-// freePort asks the kernel for a free loopback port. redis-server cannot
-// listen on port 0 and report it, so the port is picked here and handed on.
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("pick a port for redis-server: %w", err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
-}
-
 // startStores starts the plan's Redis stores before the apps that use
-// them; Down stops them after the apps.
+// them, primaries first, and the clients the apps share; Down stops them
+// after the apps.
 func (dep *deployment) startStores(ctx context.Context, logf func(string, ...any)) error {
 	dep.stores = map[string]*store{}
 	for _, s := range dep.plan.Stores {
-		prefix, timeout := storeClientSettings(dep.plan, s.Name)
-		st, err := startStore(ctx, s, prefix, timeout, logf)
+		st, err := startStore(ctx, s, dep.replicationTarget(s), logf)
 		dep.stores[s.Name] = st // Down stops whatever started, even on error
 		if err != nil {
 			return err
 		}
 	}
+	return dep.storeClients()
+}
+
+// replicationTarget is where a replica reaches its primary: the replication
+// link. It is the primary itself until the WAN links between datacenters
+// exist; then it becomes the link from the replica's datacenter to the
+// primary's. "" for a store that replicates nothing.
+func (dep *deployment) replicationTarget(s plan.Store) string {
+	if s.ReplicaOf == "" {
+		return ""
+	}
+	return dep.stores[s.ReplicaOf].addr
+}
+
+// storeClients makes one session client per pair of stores apps read and
+// write (one per store, but for the replicas of layout replicated), shared
+// by the apps that use it.
+func (dep *deployment) storeClients() error {
+	dep.clients = map[[2]string]*fakeapp.RedisStore{}
+	for _, n := range dep.plan.Nodes {
+		a := n.App
+		if a == nil || a.Store == "" {
+			continue
+		}
+		key := [2]string{a.Store, a.WriteStore}
+		if dep.clients[key] != nil {
+			continue
+		}
+		var opts []fakeapp.RedisOption
+		if a.WriteStore != "" && a.WriteStore != a.Store {
+			opts = append(opts, fakeapp.WriteTo(dep.stores[a.WriteStore].addr))
+		}
+		c, err := fakeapp.NewRedisStore(dep.stores[a.Store].addr, a.RedisPrefix, a.SessionTimeout, opts...)
+		if err != nil {
+			return fmt.Errorf("session client of %s: %w", n.Name, err)
+		}
+		dep.clients[key] = c
+	}
 	return nil
 }
 
-// storeClientSettings are the key prefix and session timeout of the apps
-// using store name: the prefix is the lab's, the timeout the first app's
-// (every datacenter sharing a store should agree on it).
-func storeClientSettings(p *plan.Plan, name string) (string, time.Duration) {
-	for _, n := range p.Nodes {
-		if n.App != nil && n.App.Store == name {
-			return n.App.RedisPrefix, n.App.SessionTimeout
+// sessionsOf is the session client of an app node; nil keeps them in memory.
+func (dep *deployment) sessionsOf(a *plan.App) fakeapp.SessionStore {
+	if c := dep.clients[[2]string{a.Store, a.WriteStore}]; c != nil {
+		return c
+	}
+	return nil
+}
+
+// closeStores closes the clients, then stops the stores, replicas first.
+func (dep *deployment) closeStores() error {
+	var errs []error
+	for _, c := range dep.clients {
+		errs = append(errs, c.Close())
+	}
+	for i := len(dep.plan.Stores) - 1; i >= 0; i-- {
+		if st := dep.stores[dep.plan.Stores[i].Name]; st != nil {
+			errs = append(errs, st.stop())
 		}
 	}
-	return "", 0
+	return errors.Join(errs...)
 }

@@ -68,3 +68,47 @@ func TestWithoutRedisServerTheStoreIsMiniredisAndSaysSo(t *testing.T) {
 		t.Fatalf("the runtime did not say it fell back to miniredis:\n%s", log())
 	}
 }
+
+func replicatedSessions() topology.Topology {
+	t := redisSessions()
+	t.Redis = &topology.Redis{Layout: "replicated", Primary: "dc-east"}
+	return t
+}
+
+func TestReplicatedStoresAreRedisServerReplicasOfThePrimary(t *testing.T) {
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		t.Skip("redis-server is not installed (apt-get install redis-server)")
+	}
+	dep, log := startLogged(t, replicatedSessions())
+	if !strings.Contains(log(), "runtime: redis store dc-west-redis: ") || !strings.Contains(log(), "replica of dc-east-redis via 127.0.0.1:") {
+		t.Fatalf("the runtime did not say it runs a replica:\n%s", log())
+	}
+	west, _ := dep.AdminURL("dc-west-1")
+	sessionsAnswer := func(want int) {
+		t.Helper()
+		if code, body := get(t, http.DefaultClient, west+"/admin/sessions"); code != want {
+			t.Fatalf("dc-west-1 GET /admin/sessions = %d %s, want %d", code, body, want)
+		}
+	}
+	sessionsAnswer(200)
+	if err := dep.Stop(t.Context(), "dc-east-redis"); err != nil {
+		t.Fatal(err)
+	}
+	sessionsAnswer(503) // its writes go to the stopped primary
+	if err := dep.Start(t.Context(), "dc-east-redis"); err != nil {
+		t.Fatal(err)
+	}
+	sessionsAnswer(200)
+}
+
+func TestReplicatedStoresWithoutRedisServerNameTheDebianPackage(t *testing.T) {
+	t.Setenv("PATH", t.TempDir()) // no redis-server to find
+	p, err := plan.New(replicatedSessions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dep, err := localrt.New(nil).Start(t.Context(), p, plan.TLSFiles{})
+	if dep != nil || err == nil || !strings.Contains(err.Error(), "apt-get install redis-server") || !strings.Contains(err.Error(), "does not replicate") {
+		t.Fatalf("Start = %v, %v; want an error naming the package", dep, err)
+	}
+}

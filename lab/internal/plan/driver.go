@@ -19,8 +19,9 @@ type Deployment interface {
 	EdgeURL() string
 	// AdminURL is a node's admin API base URL on 127.0.0.1.
 	AdminURL(node string) (string, error)
-	// Stop stops a node (its in-memory state is lost); Start starts it again
-	// with the same configuration, name and address.
+	// Stop stops a node or a Redis store (a plan.Store, by name; its
+	// sessions are lost); Start starts it again with the same
+	// configuration, name and address.
 	Stop(ctx context.Context, node string) error
 	Start(ctx context.Context, node string) error
 	// Disconnect cuts a node off a logical network; Connect heals it.
