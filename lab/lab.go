@@ -33,6 +33,8 @@ type Lab struct {
 	faultMu     sync.Mutex
 	partitioned map[string]bool // datacenters PartitionDatacenter cut off
 	stopped     map[string]bool // datacenters StopDatacenter stopped
+	// redisStopped are the Redis stores StopRedis stopped, by store name.
+	redisStopped map[string]bool
 }
 
 // EdgeURL is where clients reach the edge: https://127.0.0.1:PORT, or http

@@ -20,9 +20,10 @@ type deployment struct {
 	plan *plan.Plan
 	tls  bool
 
-	mu    sync.Mutex
-	nodes map[string]*node
-	down  bool
+	mu     sync.Mutex
+	nodes  map[string]*node
+	stores map[string]*testcontainers.DockerContainer // Redis stores by name
+	down   bool
 
 	created func(node string) // the driver's hook, may be nil
 }
@@ -122,13 +123,23 @@ func (dep *deployment) AdminURL(name string) (string, error) {
 	return "http://127.0.0.1:" + nd.admin, nil
 }
 
-// Stop stops a node's container: SIGTERM, SIGKILL after a second.
+// Stop stops a node's or a Redis store's container: SIGTERM, SIGKILL
+// after a second.
 func (dep *deployment) Stop(ctx context.Context, name string) error {
+	timeout := stopTimeout
+	if c, err := dep.store(name); c != nil || err != nil {
+		if err == nil {
+			err = c.Stop(ctx, &timeout)
+		}
+		if err != nil {
+			return fmt.Errorf("stop %s: %w", name, err)
+		}
+		return nil
+	}
 	nd, err := dep.lookup(name)
 	if err != nil {
 		return err
 	}
-	timeout := stopTimeout
 	if err := nd.ctr.Stop(ctx, &timeout); err != nil {
 		return fmt.Errorf("stop %s: %w", name, err)
 	}
@@ -139,8 +150,18 @@ func (dep *deployment) Stop(ctx context.Context, name string) error {
 }
 
 // Start starts a stopped node again and returns once it answers /healthz;
-// its host ports are read again, Docker may have changed them.
+// its host ports are read again, Docker may have changed them. A Redis
+// store is reached by its alias only: it has no host port to read.
 func (dep *deployment) Start(ctx context.Context, name string) error {
+	if c, err := dep.store(name); c != nil || err != nil {
+		if err == nil {
+			err = c.Start(ctx)
+		}
+		if err != nil {
+			return fmt.Errorf("start %s: %w", name, err)
+		}
+		return nil
+	}
 	nd, err := dep.lookup(name)
 	if err != nil {
 		return err

@@ -96,7 +96,7 @@ func (d *driver) Start(ctx context.Context, p *plan.Plan, tlsFiles plan.TLSFiles
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	dep := &deployment{cli: cli, plan: p, tls: p.TLS(), nodes: map[string]*node{}, created: d.created}
+	dep := &deployment{cli: cli, plan: p, tls: p.TLS(), nodes: map[string]*node{}, stores: map[string]*testcontainers.DockerContainer{}, created: d.created}
 	if err := dep.up(ctx, image, redis, tlsFiles); err != nil {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 		defer cancel()

@@ -12,9 +12,14 @@ import (
 	"github.com/stickylab/stickylab/lab/internal/plan"
 )
 
-// redisReady is what redis-server logs once it accepts clients: a scratch
-// image has no shell for a probe, and the apps are not up yet to PING it.
-const redisReady = "Ready to accept connections"
+// redisReady is what redis-server logs once it accepts clients, and
+// replicaSynced what a replica logs once it holds its primary's data: a
+// scratch image has no shell for a probe, and the apps are not up yet to
+// PING it.
+const (
+	redisReady    = "Ready to accept connections"
+	replicaSynced = "MASTER <-> REPLICA sync: Finished with success"
+)
 
 // startStores runs the plan's Redis stores, at once, before the apps that
 // use them. Their containers carry the run's labels, so Down removes them
@@ -39,12 +44,16 @@ func (dep *deployment) startStore(ctx context.Context, s plan.Store, img redisIm
 	runID := dep.plan.RunID
 	labels := runLabels(runID)
 	labels[LabelNode] = s.Name
+	args, ready := s.Args(plan.PortRedis), redisReady
+	if host, port := dep.replicationTarget(s); host != "" {
+		args, ready = append(args, s.ReplicaArgs(host, port)...), replicaSynced
+	}
 	opts := []testcontainers.ContainerCustomizer{
 		testcontainers.WithLogger(tcLogger),
 		testcontainers.WithName(containerName(runID, s.Name)),
 		testcontainers.WithLabels(labels),
-		testcontainers.WithCmd(img.cmd(s.Args(plan.PortRedis))...),
-		testcontainers.WithWaitStrategy(wait.ForLog(redisReady).WithStartupTimeout(startupTimeout).WithPollInterval(pollInterval)),
+		testcontainers.WithCmd(img.cmd(args)...),
+		testcontainers.WithWaitStrategy(wait.ForLog(ready).WithStartupTimeout(startupTimeout).WithPollInterval(pollInterval)),
 		testcontainers.WithNoStart(),
 	}
 	for _, logical := range s.Networks {
@@ -58,8 +67,38 @@ func (dep *deployment) startStore(ctx context.Context, s plan.Store, img redisIm
 	if err != nil {
 		return err
 	}
+	dep.mu.Lock()
+	dep.stores[s.Name] = c
+	dep.mu.Unlock()
 	if err := c.Start(ctx); err != nil {
 		return withLogs(c, err)
 	}
 	return nil
+}
+
+// replicationTarget is where a replica reaches its primary: the
+// replication link. It is the primary's alias on the replica's datacenter
+// network until the WAN links between datacenters exist; then it becomes
+// the link from the replica's datacenter to the primary's. "" for a store
+// that replicates nothing.
+func (dep *deployment) replicationTarget(s plan.Store) (string, int) {
+	if s.ReplicaOf == "" {
+		return "", 0
+	}
+	return s.ReplicaOf, plan.PortRedis
+}
+
+// store returns the container of the Redis store named name, nil when name
+// is no store.
+func (dep *deployment) store(name string) (*testcontainers.DockerContainer, error) {
+	dep.mu.Lock()
+	defer dep.mu.Unlock()
+	c := dep.stores[name]
+	switch {
+	case c == nil:
+		return nil, nil
+	case dep.down:
+		return nil, fmt.Errorf("redis store %s: the lab is down", name)
+	}
+	return c, nil
 }

@@ -62,21 +62,60 @@ func TestALabWithRedisSessionsRunsARedisContainerTheAppsShare(t *testing.T) {
 		t.Fatalf("no redis container in the run: %s", got)
 	}
 	for _, app := range []string{"dc-east-1", "dc-west-1"} {
-		u, err := dep.AdminURL(app)
-		if err != nil {
-			t.Fatal(err)
+		if code, body := adminSessions(t, dep, app); code != http.StatusOK || !strings.Contains(body, `"evicted_keys":0`) {
+			t.Fatalf("%s GET /admin/sessions = %d %s: the app cannot reach the store", app, code, body)
 		}
-		ctx, cancel := context.WithTimeout(t.Context(), upTimeout)
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u+"/admin/sessions", nil)
-		resp, err := http.DefaultClient.Do(req)
-		cancel()
-		if err != nil {
-			t.Fatal(err)
+	}
+}
+
+// adminSessions is an app's GET /admin/sessions.
+func adminSessions(t *testing.T, dep interface{ AdminURL(string) (string, error) }, app string) (int, string) {
+	t.Helper()
+	u, err := dep.AdminURL(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), upTimeout)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u+"/admin/sessions", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+func TestAReplicatedLabRunsAReplicaThatFollowsThePrimary(t *testing.T) {
+	cli := requireDocker(t)
+	topo := topology.Topology{
+		Name:  "replicated",
+		Edge:  topology.Edge{TLS: topology.Bool(false)},
+		Redis: &topology.Redis{Layout: "replicated", Primary: "dc-east"},
+		Datacenters: []topology.Datacenter{
+			{Name: "dc-east", Instances: 1, App: topology.App{Sessions: "redis"}},
+			{Name: "dc-west", Instances: 1, App: topology.App{Sessions: "redis"}},
+		},
+	}
+	p := newPlan(t, topo)
+	dep := start(t, p, noTLS)
+	got := strings.Join(leftovers(t, cli, p.RunID), " ")
+	for _, s := range []string{"dc-east-redis", "dc-west-redis"} {
+		if !strings.Contains(got, containerName(p.RunID, s)) {
+			t.Fatalf("no %s container in the run: %s", s, got)
 		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"evicted_keys":0`) {
-			t.Fatalf("%s GET /admin/sessions = %d %s: the app cannot reach the store", app, resp.StatusCode, body)
-		}
+	}
+	if code, body := adminSessions(t, dep, "dc-west-1"); code != http.StatusOK {
+		t.Fatalf("dc-west-1 GET /admin/sessions = %d %s: the app cannot reach its replica and the primary", code, body)
+	}
+	if err := dep.Stop(t.Context(), "dc-east-redis"); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := adminSessions(t, dep, "dc-west-1"); code != http.StatusServiceUnavailable {
+		t.Fatalf("primary stopped: dc-west-1 GET /admin/sessions = %d %s, want 503", code, body)
+	}
+	if err := dep.Start(t.Context(), "dc-east-redis"); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,0 +1,83 @@
+package lab_test
+
+import (
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stickylab/stickylab/lab"
+	"github.com/stickylab/stickylab/lab/topology"
+)
+
+// redisLab is two datacenters of one instance with a shared key and their
+// sessions in Redis laid out as r.
+func redisLab(t *testing.T, r topology.Redis) *lab.Lab {
+	t.Helper()
+	if r.Layout == "replicated" {
+		if _, err := exec.LookPath("redis-server"); err != nil {
+			t.Skip("redis.layout replicated needs redis-server (apt-get install redis-server)")
+		}
+	}
+	topo := topology.Default()
+	topo.Seed = 42
+	topo.Redis = &r
+	for i := range topo.Datacenters {
+		topo.Datacenters[i].Instances = 1
+		topo.Datacenters[i].App = topology.App{MachineKey: "shared", Sessions: "redis"}
+	}
+	return upLocal(t, topo)
+}
+
+func TestAStoppedRedisIsAStoreFailureNeverANewSession(t *testing.T) {
+	l := redisLab(t, topology.Redis{Layout: "shared"})
+	ctx := ctxFor(t)
+	if err := l.StopRedis(ctx, "dc-west"); err != nil {
+		t.Fatal(err)
+	}
+	for _, app := range []string{"dc-east-1", "dc-west-1"} {
+		if _, err := l.SessionCount(ctx, app); err == nil {
+			t.Fatalf("StopRedis returned while %s still counted its sessions", app)
+		}
+	}
+	u := newUser(t, l)
+	if u.login() || !slices.Equal(u.failures(), []string{"session-store-unavailable"}) {
+		t.Fatalf("login with the store stopped: failures %q, want session-store-unavailable only", u.failures())
+	}
+	if err := l.StartRedis(ctx, "dc-west"); err != nil {
+		t.Fatal(err)
+	}
+	if u := newUser(t, l); !u.login() {
+		t.Fatalf("login after StartRedis failed: %q", u.failures())
+	}
+}
+
+func TestStoppingAReplicaLeavesThePrimarysDatacenterServing(t *testing.T) {
+	l := redisLab(t, topology.Redis{Layout: "replicated", Primary: "dc-east"})
+	ctx := ctxFor(t)
+	if err := l.StopRedis(ctx, "dc-west"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.SessionCount(ctx, "dc-east-1"); err != nil {
+		t.Fatalf("the primary's datacenter lost its store with the replica: %v", err)
+	}
+	if err := l.StartRedis(ctx, "dc-west"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.SessionCount(ctx, "dc-west-1"); err != nil {
+		t.Fatalf("after StartRedis: %v", err)
+	}
+}
+
+func TestRedisFaultsNameWhatIsWrong(t *testing.T) {
+	l := upLocal(t, oneDatacenter(1))
+	ctx := ctxFor(t)
+	for dc, want := range map[string]string{
+		"dc-north": `no datacenter "dc-north"`,
+		"dc-east":  "app.sessions is not redis",
+	} {
+		if err := l.StopRedis(ctx, dc); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("StopRedis(%s) = %v, want an error with %q", dc, err, want)
+		}
+	}
+}
