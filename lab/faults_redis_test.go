@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stickylab/stickylab/lab"
 	"github.com/stickylab/stickylab/lab/topology"
@@ -78,6 +79,50 @@ func TestRedisFaultsNameWhatIsWrong(t *testing.T) {
 	} {
 		if err := l.StopRedis(ctx, dc); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("StopRedis(%s) = %v, want an error with %q", dc, err, want)
+		}
+	}
+}
+
+func TestAReplicaBehindItsLatencyMissesFreshSessionsUntilItCatchesUp(t *testing.T) {
+	l := redisLab(t, topology.Redis{Layout: "replicated", Primary: "dc-east"})
+	ctx := ctxFor(t)
+	if err := l.SetReplicationLatency(ctx, "dc-west", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	east, west := 0, 0
+	for east == 0 || west == 0 {
+		u := newUser(t, l)
+		ok := u.login()
+		account := u.hopTo("/account")
+		switch served, _, _ := strings.Cut(account.servedBy, "/"); {
+		case served == "dc-east" && ok:
+			east++
+		case served == "dc-west" && !ok && account.failure == "session-missing":
+			west++
+		default:
+			t.Fatalf("GET /account on %s: login %v (%q); want dc-east to log in and dc-west's replica to miss the session", served, ok, u.failures())
+		}
+	}
+	if n, _ := l.SessionCount(ctx, "dc-west-1"); n != 0 {
+		t.Fatalf("dc-west's replica holds %d sessions an hour early", n)
+	}
+	if err := l.SetReplicationLatency(ctx, "dc-west", 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.WaitReplicated(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if d := l.ReplicationLatency()["dc-west"]; d != 0 {
+		t.Fatalf("ReplicationLatency = %s after setting 0", d)
+	}
+}
+
+func TestReplicationLatencyNeedsAReplica(t *testing.T) {
+	l := redisLab(t, topology.Redis{Layout: "replicated", Primary: "dc-east"})
+	ctx := ctxFor(t)
+	for dc, want := range map[string]string{"dc-east": "is no replica", "dc-north": `no datacenter "dc-north"`} {
+		if err := l.SetReplicationLatency(ctx, dc, time.Second); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("SetReplicationLatency(%s) = %v, want %q", dc, err, want)
 		}
 	}
 }

@@ -155,6 +155,19 @@ func (u *user) last() hop {
 	return u.hops[len(u.hops)-1]
 }
 
+// hopTo is the first hop to path.
+func (u *user) hopTo(path string) hop {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	for _, h := range u.hops {
+		if h.path == path {
+			return h
+		}
+	}
+	u.t.Fatalf("no request to %s in %+v", path, u.hops)
+	return hop{}
+}
+
 func (u *user) failures() []string {
 	u.mu.Lock()
 	defer u.mu.Unlock()

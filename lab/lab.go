@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/stickylab/stickylab/lab/internal/plan"
 	"github.com/stickylab/stickylab/lab/topology"
@@ -35,6 +36,9 @@ type Lab struct {
 	stopped     map[string]bool // datacenters StopDatacenter stopped
 	// redisStopped are the Redis stores StopRedis stopped, by store name.
 	redisStopped map[string]bool
+	// replLatency is the latency SetReplicationLatency put on each
+	// replica datacenter's replication link.
+	replLatency map[string]time.Duration
 }
 
 // EdgeURL is where clients reach the edge: https://127.0.0.1:PORT, or http

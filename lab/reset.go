@@ -104,6 +104,7 @@ func (l *Lab) Reset(ctx context.Context, t topology.Topology) error {
 		{"heal partitions", l.healAll},
 		{"start stopped nodes", startStopped},
 		{"start stopped redis stores", l.startStoppedStores},
+		{"clear replication latency", l.clearReplicationLatency},
 		{"wait for the admin APIs", func(ctx context.Context, dep plan.Deployment, p *plan.Plan) error {
 			return waitFor(ctx, faultTimeout, adminAnswers(dep, p.Nodes))
 		}},

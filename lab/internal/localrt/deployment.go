@@ -22,7 +22,9 @@ type deployment struct {
 	// clients are the apps' Redis session clients, by the stores they read
 	// and write; fixed after Start
 	clients map[[2]string]*fakeapp.RedisStore
-	dir     string // the LBs' state files, removed by Down
+	// replinks are the replicas' replication links, by replica store name
+	replinks map[string]*replink
+	dir      string // the LBs' state files, removed by Down
 
 	mu   sync.Mutex
 	down bool

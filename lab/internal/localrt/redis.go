@@ -172,8 +172,15 @@ func waitSynced(ctx context.Context, addr string, exited chan error) error {
 // them, primaries first, and the clients the apps share; Down stops them
 // after the apps.
 func (dep *deployment) startStores(ctx context.Context, logf func(string, ...any)) error {
-	dep.stores = map[string]*store{}
+	dep.stores, dep.replinks = map[string]*store{}, map[string]*replink{}
 	for _, s := range dep.plan.Stores {
+		if s.ReplicaOf != "" {
+			link, err := newReplink(dep.stores[s.ReplicaOf].addr)
+			if err != nil {
+				return fmt.Errorf("replication link of %s: %w", s.Name, err)
+			}
+			dep.replinks[s.Name] = link
+		}
 		st, err := startStore(ctx, s, dep.replicationTarget(s), logf)
 		dep.stores[s.Name] = st // Down stops whatever started, even on error
 		if err != nil {
@@ -183,15 +190,25 @@ func (dep *deployment) startStores(ctx context.Context, logf func(string, ...any
 	return dep.storeClients()
 }
 
-// replicationTarget is where a replica reaches its primary: the replication
-// link. It is the primary itself until the WAN links between datacenters
-// exist; then it becomes the link from the replica's datacenter to the
-// primary's. "" for a store that replicates nothing.
+// replicationTarget is where a replica reaches its primary: its
+// replication link (replink), until the lab's WAN links between
+// datacenters replace it. "" for a store that replicates nothing.
 func (dep *deployment) replicationTarget(s plan.Store) string {
 	if s.ReplicaOf == "" {
 		return ""
 	}
-	return dep.stores[s.ReplicaOf].addr
+	return dep.replinks[s.Name].addr()
+}
+
+// SetReplicationLatency delays the primary's replication stream to the
+// replica store by d, one way.
+func (dep *deployment) SetReplicationLatency(_ context.Context, replica string, d time.Duration) error {
+	link := dep.replinks[replica]
+	if link == nil {
+		return fmt.Errorf("redis store %q is no replica in this lab", replica)
+	}
+	link.setLatency(d)
+	return nil
 }
 
 // storeClients makes one session client per pair of stores apps read and
@@ -239,6 +256,9 @@ func (dep *deployment) closeStores() error {
 		if st := dep.stores[dep.plan.Stores[i].Name]; st != nil {
 			errs = append(errs, st.stop())
 		}
+	}
+	for _, link := range dep.replinks {
+		link.close()
 	}
 	return errors.Join(errs...)
 }

@@ -33,6 +33,9 @@ func (s Store) Args(port int) []string {
 		"--port", strconv.Itoa(port), "--protected-mode", "no",
 		"--save", "", "--appendonly", "no",
 		"--maxmemory", s.MaxMemory, "--maxmemory-policy", s.Policy,
+		// A replica's first sync starts at once, not after the 5 s a
+		// primary waits by default for more replicas to join it.
+		"--repl-diskless-sync-delay", "0",
 	}
 }
 
@@ -45,7 +48,9 @@ func (s Store) ReplicaArgs(host string, port int) []string {
 	if s.ReplicaOf == "" {
 		return nil
 	}
-	return []string{"--replicaof", host, strconv.Itoa(port), "--replica-read-only", "yes"}
+	// The replica loads its first sync straight from the socket: a scratch
+	// image has no directory to write an RDB file to.
+	return []string{"--replicaof", host, strconv.Itoa(port), "--replica-read-only", "yes", "--repl-diskless-load", "on-empty-db"}
 }
 
 // SharedStoreName is the node name of the store of the shared layout.

@@ -33,7 +33,7 @@ func TestASharedStoreServesEveryDatacenterWithOnePrefix(t *testing.T) {
 		t.Fatalf("app args %q, want %q", got, want)
 	}
 	args := strings.Join(p.Stores[0].Args(6379), " ")
-	if args != "--port 6379 --protected-mode no --save  --appendonly no --maxmemory 64mb --maxmemory-policy volatile-lru" {
+	if args != "--port 6379 --protected-mode no --save  --appendonly no --maxmemory 64mb --maxmemory-policy volatile-lru --repl-diskless-sync-delay 0" {
 		t.Fatalf("redis-server args %q", args)
 	}
 }
@@ -77,7 +77,7 @@ func TestReplicatedStoresReadLocallyAndWriteThePrimary(t *testing.T) {
 	if replica.Name != "dc-east-redis" || replica.ReplicaOf != "dc-west-redis" || strings.Join(replica.Networks, ",") != "dc-east" {
 		t.Fatalf("replica = %+v, want dc-east-redis replicating dc-west-redis", replica)
 	}
-	if got := strings.Join(replica.ReplicaArgs("10.0.0.9", 6380), " "); got != "--replicaof 10.0.0.9 6380 --replica-read-only yes" {
+	if got := strings.Join(replica.ReplicaArgs("10.0.0.9", 6380), " "); got != "--replicaof 10.0.0.9 6380 --replica-read-only yes --repl-diskless-load on-empty-db" {
 		t.Fatalf("replica args %q", got)
 	}
 	if primary.ReplicaArgs("x", 1) != nil {
