@@ -24,6 +24,7 @@ const (
 	InstanceRestart Kind = "instance-restart" // sessions lost on one instance, no crossing
 	KeyRotation     Kind = "key-rotation"     // the LB could no longer decode its own cookie
 	SessionLost     Kind = "session-lost"     // crossing with a shared key: only the session is missing
+	ReplicationLag  Kind = "replication-lag"  // read in a replica before the session written on the primary reached it
 	Healthy         Kind = "healthy"          // nothing failed
 	Other           Kind = "other"            // none of the above explains the failures
 )

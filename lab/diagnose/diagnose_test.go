@@ -347,3 +347,33 @@ func TestFailoverByEdgeRefusalAfterTheDatacenterWentAway(t *testing.T) {
 		t.Fatalf("want a failover finding naming dc-east, got %s: %s", f.Kind, f.Text)
 	}
 }
+
+func TestReplicationLagIsASessionMissingOnAReplicaRightAfterTheWrite(t *testing.T) {
+	var runs []replay.Run
+	for i := range 6 {
+		runs = append(runs, okRun(i, east1))
+	}
+	// Signed in on either side, then read too soon on dc-west's replica:
+	// with and without a crossing.
+	for i, signIn := range []string{east1, west1, east1, west1} {
+		runs = append(runs, replaytest.Run(6+i, replay.SessionMissing, "account",
+			replaytest.Hop("login-page", "GET", "/login", 200, signIn),
+			replaytest.Hop("sign-in", "POST", "/login", 302, signIn),
+			replaytest.Hop("account", "GET", "/account", 302, west1, replay.HeaderFailure, "session-missing", replay.HeaderStore, "replica")))
+	}
+	f := diagnose.Diagnose(result(runs...))
+	if f.Kind != diagnose.ReplicationLag || f.Explained != 4 || f.Example != 6 {
+		t.Fatalf("kind %s, explained %d, example %d: %s", f.Kind, f.Explained, f.Example, f.Text)
+	}
+	contains(t, f.Text, "Every failed run lost their session", "replica of the session store (dc-west: 4)", "a median 300µs after the sign-in", "had not replicated yet")
+}
+
+func TestASessionMissingWithoutAReplicaIsNoReplicationLag(t *testing.T) {
+	runs := []replay.Run{okRun(0, east1), replaytest.Run(1, replay.SessionMissing, "account",
+		replaytest.Hop("login-page", "GET", "/login", 200, east1),
+		replaytest.Hop("sign-in", "POST", "/login", 302, east1),
+		replaytest.Hop("account", "GET", "/account", 302, west1, replay.HeaderFailure, "session-missing"))}
+	if f := diagnose.Diagnose(result(runs...)); f.Kind != diagnose.SessionLost {
+		t.Fatalf("kind %s: %s", f.Kind, f.Text)
+	}
+}

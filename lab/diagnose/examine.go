@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/stickylab/stickylab/lab/replay"
 )
@@ -21,14 +22,16 @@ type evidence struct {
 	downFrom  map[string]int  // failover: datacenter left -> runs
 	instances map[string]int  // instance-restart: instance -> runs
 	lbs       map[string]int  // key-rotation: datacenter -> runs
+	lagged    map[string]int  // replication-lag: replica datacenter -> runs
+	lagGaps   []time.Duration // replication-lag: from the write's answer to the read
 }
 
 // priority breaks ties between kinds that explain as many runs.
-var priority = []Kind{Failover, KeyRotation, InstanceRestart, CrossDatacenter, SessionLost, Other}
+var priority = []Kind{Failover, KeyRotation, InstanceRestart, ReplicationLag, CrossDatacenter, SessionLost, Other}
 
 func examine(res *replay.Result) *evidence {
 	e := &evidence{res: res, byKind: map[Kind][]int{}, crossings: map[string]int{}, reissued: map[string]int{},
-		downFrom: map[string]int{}, instances: map[string]int{}, lbs: map[string]int{}}
+		downFrom: map[string]int{}, instances: map[string]int{}, lbs: map[string]int{}, lagged: map[string]int{}}
 	e.gone = goneDatacenters(res.Runs)
 	for i := range res.Runs {
 		run := &res.Runs[i]
@@ -125,6 +128,11 @@ func (e *evidence) classify(run *replay.Run) Kind {
 		e.downFrom[dc]++
 		return Failover
 	}
+	if dc, gap, ok := readBeforeReplicated(run); ok {
+		e.lagged[dc]++
+		e.lagGaps = append(e.lagGaps, gap)
+		return ReplicationLag
+	}
 	if !run.Crossed {
 		if dc, ok := lbForgotCookie(run); ok {
 			e.lbs[dc]++
@@ -143,6 +151,29 @@ func (e *evidence) classify(run *replay.Run) Kind {
 		return SessionLost
 	}
 	return Other
+}
+
+// readBeforeReplicated recognises a session lost on a replica right after
+// it was written: the hop that found no session (session-missing) was
+// answered by an app reading a replica (X-Stickylab-Store: replica), and
+// the hop before it wrote the session (the sign-in's redirect). It returns
+// the replica's datacenter and the time from the write's answer to the read.
+func readBeforeReplicated(run *replay.Run) (string, time.Duration, bool) {
+	if run.Failure != replay.SessionMissing {
+		return "", 0, false
+	}
+	for i := 1; i < len(run.Hops); i++ {
+		h, prev := run.Hops[i], run.Hops[i-1]
+		if h.Failure != replay.SessionMissing {
+			continue
+		}
+		wrote := prev.Method == "POST" && prev.Status == 302 && prev.Failure == ""
+		if !wrote || h.ResponseHeader.Get(replay.HeaderStore) != "replica" {
+			return "", 0, false
+		}
+		return h.Datacenter, h.Start.Sub(prev.Start.Add(prev.Wait)), true
+	}
+	return "", 0, false
 }
 
 // crossing records the first datacenter change of a run and the cookies
@@ -240,6 +271,9 @@ func (e *evidence) text(f Finding, flow string) string {
 	case Failover:
 		body = fmt.Sprintf("%s lost their login mid-flow because %s stopped serving (edge reason failover or temporary, a 502/503 from the edge itself, or no request served there afterwards): moved to another datacenter, which cannot read their anti-forgery token or session, or refused by the edge. Expected while a datacenter is down; to make it invisible to users, share the machine key and session store across datacenters.",
 			e.ofFailed(f.Explained), names(e.downFrom))
+	case ReplicationLag:
+		body = fmt.Sprintf("%s lost their session (session-missing) in a datacenter that reads a replica of the session store (%s), a median %s after the sign-in that wrote it to the primary: the session had not replicated yet. Replication is asynchronous and the replica lags the primary by its WAN link's latency: read sessions from the primary, make the sign-in wait for the replica (Redis WAIT), or keep users in the primary's datacenter until their session has replicated.",
+			e.ofFailed(f.Explained), CountList(e.lagged, ": "), median(e.lagGaps))
 	case InstanceRestart:
 		body = fmt.Sprintf("%s lost their session (session-missing) on the instance that created it, without changing datacenter (%s): the instance forgot its in-memory sessions — a restart or a flush. Keep sessions in Redis (app.sessions: redis), or drain instances before restarting them.",
 			e.ofFailed(f.Explained), CountList(e.instances, ": "))
@@ -322,6 +356,16 @@ func (e *evidence) ofFailed(n int) string {
 		return "Every failed run"
 	}
 	return fmt.Sprintf("%d of the %d failed runs", n, e.failed)
+}
+
+// median is the middle of ds, rounded to 0.1 ms ("0s" when empty).
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2].Round(100 * time.Microsecond)
 }
 
 // names lists the keys of m, most frequent first: "dc-west and dc-east".

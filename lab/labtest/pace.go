@@ -23,3 +23,20 @@ func meanGap(res *replay.Result) time.Duration {
 	}
 	return total / time.Duration(gaps)
 }
+
+// writeGaps are, for every run that got past its sign-in POST (the request
+// that writes the session), the time from that answer to the run's next
+// request: the gap g of the replicated-store model
+// (stats.ExpectedReplicated).
+func writeGaps(res *replay.Result) []time.Duration {
+	var gaps []time.Duration
+	for _, run := range res.Runs {
+		for i, h := range run.Hops[:max(len(run.Hops)-1, 0)] {
+			if h.Step == SignInStep && run.Hops[i+1].Step != SignInStep {
+				gaps = append(gaps, run.Hops[i+1].Start.Sub(h.Start.Add(h.Wait)))
+				break
+			}
+		}
+	}
+	return gaps
+}

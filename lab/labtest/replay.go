@@ -27,9 +27,23 @@ func Replay(ctx SpecContext, l *lab.Lab, flow replay.Flow, n int, opts ...replay
 	GinkgoHelper()
 	res, err := l.Replay(ctx, flow, n, Concurrency, opts...)
 	Expect(err).NotTo(HaveOccurred(), "replay %s ×%d", flow.Name, n)
-	model := stats.ExpectedPaced(Running(l), flow.Requests(), meanGap(res)) // = Expected unless DNS steering
+	model := ExpectedOf(l, flow, res)
 	record(res, &model)
 	return res
+}
+
+// ExpectedOf is the model's failure rate for flow through the running lab,
+// with the pace res measured: the gaps between requests matter with DNS
+// steering (stats.ExpectedPaced) and, with a replicated session store, the
+// gaps after the session's write against the replication latency the lab
+// set (stats.ExpectedReplicated).
+func ExpectedOf(l *lab.Lab, flow replay.Flow, res *replay.Result) stats.Model {
+	GinkgoHelper()
+	t := Running(l)
+	if t.Redis != nil && t.Redis.Layout == "replicated" {
+		return stats.ExpectedReplicated(t, flow.Requests(), stats.Replication{Lag: l.ReplicationLatency(), Gaps: writeGaps(res)})
+	}
+	return stats.ExpectedPaced(t, flow.Requests(), meanGap(res)) // = Expected unless DNS steering
 }
 
 // Expected is the model's failure rate for flow through the topology as it

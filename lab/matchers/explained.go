@@ -13,7 +13,7 @@ import (
 
 // kinds are the diagnose kinds HaveFailuresExplainedBy accepts.
 var kinds = []diagnose.Kind{diagnose.CrossDatacenter, diagnose.Failover, diagnose.InstanceRestart,
-	diagnose.KeyRotation, diagnose.SessionLost, diagnose.Healthy, diagnose.Other}
+	diagnose.KeyRotation, diagnose.SessionLost, diagnose.ReplicationLag, diagnose.Healthy, diagnose.Other}
 
 // ExplainedOption relaxes HaveFailuresExplainedBy.
 type ExplainedOption func(*explained) error

@@ -12,6 +12,9 @@ const (
 	HeaderFailure  = "X-Stickylab-Failure"
 	HeaderEdge     = "X-Stickylab-Edge"
 	HeaderLB       = "X-Stickylab-LB"
+	// HeaderStore is "replica" on the answers of an app that reads its
+	// sessions from a replica (redis.layout replicated).
+	HeaderStore = "X-Stickylab-Store"
 )
 
 // decisionFields parses "dc=dc-east; reason=new" into its fields.

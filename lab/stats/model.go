@@ -34,7 +34,8 @@ type Model struct {
 // Sessions in Redis: a shared store with a shared key makes every
 // datacenter able to serve every request (0); a store per datacenter is
 // InProc across datacenters (sessions do not travel), so m = requests − 1
-// with a shared key. Anything else returns Applies=false with Why.
+// with a shared key; a replicated store is ExpectedReplicated with no lag
+// (0). Anything else returns Applies=false with Why.
 func Expected(t topology.Topology, requests int) Model {
 	t = t.WithDefaults()
 	if requests <= 0 {
@@ -43,13 +44,13 @@ func Expected(t topology.Topology, requests int) Model {
 	if len(t.Datacenters) == 0 {
 		return notApplies("the topology has no datacenter")
 	}
-	if t.UsesRedis() && t.Redis.Layout == "replicated" {
-		return notApplies("sessions replicate between datacenters: whether a crossing fails depends on replication lag, which this model does not cover")
-	}
 	for _, dc := range t.Datacenters {
 		if why := insideDatacenter(dc); why != "" {
 			return notApplies("%s", why)
 		}
+	}
+	if replicated(t) {
+		return replicatedModel(t, requests, Replication{}) // replicated.go
 	}
 	if t.Edge.Persistence != "none" {
 		return Model{Applies: true, Formula: "0", Why: fmt.Sprintf("the edge keeps each user on one datacenter (persistence: %s)", t.Edge.Persistence)}
