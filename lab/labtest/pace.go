@@ -25,15 +25,16 @@ func meanGap(res *replay.Result) time.Duration {
 }
 
 // writeGaps are, for every run that got past its sign-in POST (the request
-// that writes the session), the time from that answer to the run's next
+// that writes the session), the time from sending it to the run's next
 // request: the gap g of the replicated-store model
-// (stats.ExpectedReplicated).
+// (stats.ExpectedReplicated). The write happens while the POST is answered,
+// so a run held until its session replicated never counts as early.
 func writeGaps(res *replay.Result) []time.Duration {
 	var gaps []time.Duration
 	for _, run := range res.Runs {
 		for i, h := range run.Hops[:max(len(run.Hops)-1, 0)] {
 			if h.Step == SignInStep && run.Hops[i+1].Step != SignInStep {
-				gaps = append(gaps, run.Hops[i+1].Start.Sub(h.Start.Add(h.Wait)))
+				gaps = append(gaps, run.Hops[i+1].Start.Sub(h.Start))
 				break
 			}
 		}

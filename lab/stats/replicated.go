@@ -15,8 +15,8 @@ type Replication struct {
 	// replication link (absent: none, replication within a LAN, far
 	// faster than any request).
 	Lag map[string]time.Duration
-	// Gaps are measured gaps g, one per run, between the answer to the
-	// request that wrote the session and the next request. Without them a
+	// Gaps are measured gaps g, one per run, between the request that
+	// wrote the session and the next request. Without them a
 	// positive lag counts as never waited out: the next request follows
 	// at once.
 	Gaps []time.Duration

@@ -4,6 +4,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -51,6 +52,12 @@ func newReplink(target string) (*replink, error) {
 
 func (l *replink) addr() string { return l.ln.Addr().String() }
 
+func (l *replink) delay() time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.latency
+}
+
 // setLatency delays what the primary sends from now on by d.
 func (l *replink) setLatency(d time.Duration) {
 	l.mu.Lock()
@@ -86,22 +93,31 @@ func (l *replink) forward(c net.Conn) {
 	chunks := make(chan chunk, 1024)
 	done := make(chan struct{}, 3)
 	go func() { io.Copy(up, c); done <- struct{}{} }()
-	go func() { l.read(up, chunks); done <- struct{}{} }()
-	go func() { l.deliver(c, chunks); done <- struct{}{} }()
+	var queued atomic.Int64
+	go func() { l.read(up, c, chunks, &queued); done <- struct{}{} }()
+	go func() { l.deliver(c, chunks, &queued); done <- struct{}{} }()
 	<-done // one side ended: end both
 	c.Close()
 	up.Close()
 }
 
 // read stamps what the primary sends and queues it; it closes chunks at the
-// end of the stream.
-func (l *replink) read(up net.Conn, chunks chan<- chunk) {
+// end of the stream. Without latency and with nothing queued it writes to
+// the replica c itself: a link with no delay adds no hand-off either.
+func (l *replink) read(up, c net.Conn, chunks chan<- chunk, queued *atomic.Int64) {
 	defer close(chunks)
 	for {
 		b := make([]byte, 32<<10)
 		n, err := up.Read(b)
 		if n > 0 {
-			chunks <- chunk{b[:n], time.Now()}
+			if l.delay() == 0 && queued.Load() == 0 {
+				if _, err := c.Write(b[:n]); err != nil {
+					return
+				}
+			} else {
+				queued.Add(1)
+				chunks <- chunk{b[:n], time.Now()}
+			}
 		}
 		if err != nil {
 			return
@@ -111,7 +127,7 @@ func (l *replink) read(up net.Conn, chunks chan<- chunk) {
 
 // deliver writes each chunk to the replica once the latency has passed
 // since it was sent, in order.
-func (l *replink) deliver(c net.Conn, chunks <-chan chunk) {
+func (l *replink) deliver(c net.Conn, chunks <-chan chunk, queued *atomic.Int64) {
 	for ch := range chunks {
 		for {
 			at, changed := l.due(ch.sent)
@@ -126,7 +142,9 @@ func (l *replink) deliver(c net.Conn, chunks <-chan chunk) {
 			}
 			t.Stop()
 		}
-		if _, err := c.Write(ch.b); err != nil {
+		_, err := c.Write(ch.b)
+		queued.Add(-1)
+		if err != nil {
 			return
 		}
 	}

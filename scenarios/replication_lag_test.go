@@ -1,0 +1,53 @@
+package scenarios_test
+
+import (
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/stickylab/stickylab/lab/labtest"
+	. "github.com/stickylab/stickylab/lab/matchers"
+	"github.com/stickylab/stickylab/lab/replay"
+	"github.com/stickylab/stickylab/lab/topology"
+)
+
+// A replicated session store: the primary in dc-east, a replica in dc-west
+// fed over the WAN. Every sign-in writes the primary; the next request reads
+// the store of the datacenter it lands in. In dc-west it finds the session
+// only once it has replicated: P(fail) = Σⱼ≠ₚ wⱼ·P(g < Lⱼ), with g the gap
+// after the write and Lⱼ the replication lag (docs/analysis.md,
+// "Replicated sessions").
+var _ = Describe("A replicated session store", Label("replication-lag"), func() {
+	// lag dwarfs the gap between a sign-in and the next request on any
+	// engine (milliseconds), and stays below redis's 60 s repl-timeout.
+	const lag = 20 * time.Second
+
+	replicated := func() topology.Topology {
+		topo := redisSessions("replicated")
+		topo.Redis.Primary = "dc-east"
+		return topo
+	}
+
+	It("fails (almost) no login while replication beats the next request", func(ctx SpecContext) {
+		l := labtest.Up(ctx, replicated())
+		res := labtest.Replay(ctx, l, replay.Login, labtest.Runs)
+
+		Expect(labtest.ExpectedOf(l, replay.Login, res).FailureRate).To(BeZero())
+		Expect(res).To(HaveFailureRateBelowAt(0.05, labtest.Confidence))
+	}, SpecTimeout(labtest.ScenarioTimeout))
+
+	It("fails the logins that read the replica before the session reached it, at Σⱼ≠ₚ wⱼ·P(g < Lⱼ) (99.9 % interval)", func(ctx SpecContext) {
+		l := labtest.Up(ctx, replicated())
+		labtest.DelayReplication(ctx, l, "dc-west", lag)
+		res := labtest.Replay(ctx, l, replay.Login, labtest.Runs, labtest.UntilReplicated(l, replay.EvenRuns))
+
+		waited := res.Where(func(r replay.Run) bool { return replay.EvenRuns(r.Index) })
+		Expect(waited).To(AllSucceed(), "the runs held until their session replicated")
+		hurried := res.Where(func(r replay.Run) bool { return !replay.EvenRuns(r.Index) })
+		Expect(labtest.ExpectedOf(l, replay.Login, hurried).FailureRate).To(BeNumerically("~", 0.5, 1e-9))
+		Expect(hurried).To(HaveFailureRateNearAt(labtest.ExpectedOf(l, replay.Login, hurried), labtest.Confidence))
+		Expect(res).To(HaveFailureRateNearAt(labtest.ExpectedOf(l, replay.Login, res), labtest.Confidence))
+		Expect(res).To(HaveFailuresExplainedBy("replication-lag"))
+	}, SpecTimeout(labtest.ScenarioTimeout))
+})
