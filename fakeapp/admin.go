@@ -26,6 +26,23 @@ func (a *App) adminRoutes() http.Handler {
 		}
 		writeJSON(w, out)
 	})
+	// How far the replica this app reads trails the primary it writes
+	// (redis.layout replicated): 404 for any other store.
+	mux.HandleFunc("GET /admin/replication", func(w http.ResponseWriter, r *http.Request) {
+		rs, ok := a.store.(replicaReader)
+		if !ok || !rs.ReadsReplica() {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusNotFound)
+			json.NewEncoder(w).Encode(map[string]string{"error": "this app's session store is no replica"})
+			return
+		}
+		read, write, err := rs.ReplicationOffsets(r.Context())
+		if err != nil {
+			adminStoreError(w, err)
+			return
+		}
+		writeJSON(w, map[string]int64{"replica_offset": read, "primary_offset": write})
+	})
 	// DELETE flushes: the lab's "restart the app servers" fault without a restart.
 	mux.HandleFunc("DELETE /admin/sessions", func(w http.ResponseWriter, r *http.Request) {
 		n, err := a.store.Len(r.Context())
@@ -49,6 +66,13 @@ func (a *App) adminRoutes() http.Handler {
 // (RedisStore): the admin API reports how many were.
 type evictionCounter interface {
 	Evicted(ctx context.Context) (int64, error)
+}
+
+// replicaReader is a store that may read a replica of the server it writes
+// (RedisStore with WriteTo).
+type replicaReader interface {
+	ReadsReplica() bool
+	ReplicationOffsets(ctx context.Context) (read, write int64, err error)
 }
 
 // adminStoreError answers 503 with the failure class, so the lab can tell a

@@ -59,7 +59,7 @@ func New(cfg Config) (*App, error) {
 		store:    store,
 		users:    &users{pw: cfg.Users},
 	}
-	if r, ok := store.(interface{ ReadsReplica() bool }); ok {
+	if r, ok := store.(replicaReader); ok {
 		a.replica = r.ReadsReplica()
 	}
 	a.pages = a.wrap(a.routes())

@@ -69,3 +69,11 @@ func TestWriteToNeedsAnAddress(t *testing.T) {
 		t.Fatal("WriteTo(\"\") was accepted")
 	}
 }
+
+// The offsets themselves need redis-server (miniredis has no INFO
+// replication): lab.WaitReplicated's tests read them.
+func TestAdminReplicationIsOnlyForAnAppReadingAReplica(t *testing.T) {
+	if code, _ := adminCall(t, newApp(t, Config{Datacenter: "dc-east"}), "GET", "/admin/replication"); code != http.StatusNotFound {
+		t.Fatalf("GET /admin/replication of a memory store = %d, want 404", code)
+	}
+}

@@ -253,3 +253,25 @@ func parseInfoInt(info, field string) (int64, error) {
 	}
 	return 0, nil // a server that does not report it (miniredis) has evicted nothing
 }
+
+// ReplicationOffsets are the replication offsets (INFO replication
+// master_repl_offset) of the server sessions are read from and of the one
+// they are written to: once the first reaches a value the second had, the
+// replica holds every write made before it.
+func (r *RedisStore) ReplicationOffsets(ctx context.Context) (read, write int64, err error) {
+	if read, err = replOffset(ctx, r.c); err != nil {
+		return 0, 0, r.fail("INFO", "replication", err)
+	}
+	if write, err = replOffset(ctx, r.w); err != nil {
+		return 0, 0, r.failWrite("INFO", "replication", err)
+	}
+	return read, write, nil
+}
+
+func replOffset(ctx context.Context, c *redis.Client) (int64, error) {
+	info, err := c.Info(ctx, "replication").Result()
+	if err != nil {
+		return 0, err
+	}
+	return parseInfoInt(info, "master_repl_offset")
+}

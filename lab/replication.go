@@ -82,51 +82,59 @@ func (l *Lab) clearReplicationLatency(ctx context.Context, _ plan.Deployment, _ 
 	return nil
 }
 
-// WaitReplicated returns once every replica holds as many sessions as the
-// primary, as the apps that read them report (GET /admin/sessions): what
-// was written before the call has replicated, unless writes go on.
+// WaitReplicated returns once every replica has applied every write its
+// primary had taken when it was called, as the apps that read the replicas
+// report it (GET /admin/replication: the two replication offsets). Writes
+// made meanwhile do not hold it up.
 func (l *Lab) WaitReplicated(ctx context.Context) error {
 	dep, err := l.live()
 	if err != nil {
 		return fmt.Errorf("wait replicated: %w", err)
 	}
-	r := l.plan.Topology.Redis
-	if r == nil || r.Layout != "replicated" {
-		return fmt.Errorf("wait replicated: the lab's sessions do not replicate (redis.layout is not replicated)")
+	var conds []condition
+	for _, n := range l.replicaReaders() {
+		u, err := dep.AdminURL(n.Name)
+		if err != nil {
+			return fmt.Errorf("wait replicated: %w", err)
+		}
+		_, target, err := admin.Replication(ctx, u)
+		if err != nil {
+			return fmt.Errorf("wait replicated: %s: %w", n.Name, err)
+		}
+		conds = append(conds, replicaReached(u, n.Datacenter, target))
 	}
-	if err := waitFor(ctx, faultTimeout, l.replicated(dep, r.Primary)); err != nil {
+	if len(conds) == 0 {
+		return fmt.Errorf("wait replicated: no app of this lab reads a replica (redis.layout is not replicated)")
+	}
+	if err := waitFor(ctx, faultTimeout, all(conds...)); err != nil {
 		return fmt.Errorf("wait replicated: %w", err)
 	}
 	return nil
 }
 
-// replicated holds when the first app of each datacenter counts as many
-// sessions as the first app of the primary's datacenter.
-func (l *Lab) replicated(dep plan.Deployment, primary string) condition {
-	count := func(ctx context.Context, dc string) (int, error) {
-		nodes, err := l.datacenter(dc)
-		if err != nil || len(nodes) < 2 {
-			return 0, fmt.Errorf("%s has no app: %v", dc, err)
+// replicaReaders are the first app of each datacenter that reads a replica.
+func (l *Lab) replicaReaders() []plan.Node {
+	var out []plan.Node
+	seen := map[string]bool{}
+	for _, n := range l.plan.Nodes {
+		if n.App != nil && n.App.WriteStore != n.App.Store && !seen[n.Datacenter] {
+			seen[n.Datacenter] = true
+			out = append(out, n)
 		}
-		u, err := dep.AdminURL(nodes[1].Name) // nodes[0] is the LB
-		if err != nil {
-			return 0, err
-		}
-		return admin.SessionCount(ctx, u)
 	}
+	return out
+}
+
+// replicaReached holds when the replica the app at u reads has reached
+// offset.
+func replicaReached(u, dc string, offset int64) condition {
 	return func(ctx context.Context) string {
-		want, err := count(ctx, primary)
-		if err != nil {
-			return fmt.Sprintf("the primary's sessions cannot be counted: %v", err)
-		}
-		for _, dc := range l.datacenters() {
-			n, err := count(ctx, dc)
-			switch {
-			case err != nil:
-				return fmt.Sprintf("%s's sessions cannot be counted: %v", dc, err)
-			case n != want:
-				return fmt.Sprintf("%s's replica holds %d sessions, the primary %d", dc, n, want)
-			}
+		got, _, err := admin.Replication(ctx, u)
+		switch {
+		case err != nil:
+			return fmt.Sprintf("%s's replica does not answer: %v", dc, err)
+		case got < offset:
+			return fmt.Sprintf("%s's replica is at offset %d, the primary was at %d", dc, got, offset)
 		}
 		return ""
 	}

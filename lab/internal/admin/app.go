@@ -23,3 +23,14 @@ func FlushSessions(ctx context.Context, appAdminURL string) (int, error) {
 	err := do(ctx, http.MethodDelete, join(appAdminURL, "/admin/sessions"), nil, &s)
 	return s.Flushed, err
 }
+
+// Replication reads how far the replica a fakeapp reads trails the primary
+// it writes: their replication offsets.
+func Replication(ctx context.Context, appAdminURL string) (replica, primary int64, err error) {
+	var r struct {
+		Replica int64 `json:"replica_offset"`
+		Primary int64 `json:"primary_offset"`
+	}
+	err = do(ctx, http.MethodGet, join(appAdminURL, "/admin/replication"), nil, &r)
+	return r.Replica, r.Primary, err
+}
