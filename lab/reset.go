@@ -66,7 +66,8 @@ func shapeOf(t topology.Tier) topology.Tier {
 // Reset brings a running lab back to t, as a freshly started lab of t would
 // be, without restarting what is running: it heals the partitions the lab
 // made, starts every node that does not answer its admin API (a stopped
-// datacenter, a killed instance), sets every member of every LB up with its
+// datacenter, a killed instance) and every Redis store StopRedis stopped,
+// takes SetReplicationLatency off, sets every member of every LB up with its
 // weight and no delay, sets every LB's whole policy, puts every LB's cookie
 // key back to the seed's first one (and rewinds its random source), flushes
 // every app's sessions, waits until the lab is ready as Up does, and checks

@@ -22,6 +22,10 @@ var _ = Describe("A replicated session store", Label("replication-lag"), func() 
 	// lag dwarfs the gap between a sign-in and the next request on any
 	// engine (milliseconds), and stays far below redis's 60 s repl-timeout.
 	const lag = 5 * time.Second
+	// userLatency is the users' one-way latency to a datacenter: a
+	// continent away, and far longer than a replica on a LAN trails even
+	// on a loaded machine (milliseconds).
+	const userLatency = 250 * time.Millisecond
 	// A fifth of the users wait, after signing in, until their session
 	// has replicated: each of them waits about lag.
 	waits := func(run int) bool { return run%5 == 0 }
@@ -32,19 +36,17 @@ var _ = Describe("A replicated session store", Label("replication-lag"), func() 
 		return topo
 	}
 
-	It("fails few logins over a LAN: replication usually beats the next request (below 20 % at 99.9 %, against 50 % for a store per datacenter)", func(ctx SpecContext) {
+	It("fails no login when the replication link is faster than the users' way to the datacenter (below 5 % at 99.9 %)", func(ctx SpecContext) {
 		l := labtest.Up(ctx, replicated())
+		// Users reach a datacenter over the internet: their next request
+		// comes a round trip after the sign-in, not the millisecond of a
+		// client on the lab's own machine, where even a LAN replica can
+		// trail a busy primary.
+		labtest.SlowDown(ctx, l, userLatency)
 		res := labtest.Replay(ctx, l, replay.Login, labtest.Runs)
 
-		// The model takes the LAN's lag as 0. It is not quite: on a loaded
-		// machine a replica can trail by more than the few milliseconds
-		// between a sign-in and the next request, so some logins fail,
-		// and every one of those for this reason.
 		Expect(labtest.ExpectedOf(l, replay.Login, res).FailureRate).To(BeZero())
-		Expect(res).To(HaveFailureRateBelowAt(0.2, labtest.Confidence))
-		if res.Summary().Failures > 0 {
-			Expect(res).To(HaveFailuresExplainedBy("replication-lag"))
-		}
+		Expect(res).To(HaveFailureRateBelowAt(0.05, labtest.Confidence))
 	}, SpecTimeout(labtest.ScenarioTimeout))
 
 	It("fails the logins that read the replica before the session reached it, at Σⱼ≠ₚ wⱼ·P(g < Lⱼ) (99.9 % interval)", func(ctx SpecContext) {

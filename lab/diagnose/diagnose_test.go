@@ -365,7 +365,7 @@ func TestReplicationLagIsASessionMissingOnAReplicaRightAfterTheWrite(t *testing.
 	if f.Kind != diagnose.ReplicationLag || f.Explained != 4 || f.Example != 6 {
 		t.Fatalf("kind %s, explained %d, example %d: %s", f.Kind, f.Explained, f.Example, f.Text)
 	}
-	contains(t, f.Text, "Every failed run lost their session", "replica of the session store (dc-west: 4)", "a median 1ms after sending the sign-in", "had not replicated yet")
+	contains(t, f.Text, "Every failed run lost their session", "replica of the session store (dc-west: 4)", "a median 300µs after the answer to the sign-in", "had not replicated yet")
 }
 
 func TestASessionMissingWithoutAReplicaIsNoReplicationLag(t *testing.T) {

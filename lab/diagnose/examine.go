@@ -157,7 +157,7 @@ func (e *evidence) classify(run *replay.Run) Kind {
 // it was written: the hop that found no session (session-missing) was
 // answered by an app reading a replica (X-Stickylab-Store: replica), and
 // the hop before it wrote the session (the sign-in's redirect). It returns
-// the replica's datacenter and the time from sending the write to the read.
+// the replica's datacenter and the time from the write's answer to the read.
 func readBeforeReplicated(run *replay.Run) (string, time.Duration, bool) {
 	if run.Failure != replay.SessionMissing {
 		return "", 0, false
@@ -171,7 +171,7 @@ func readBeforeReplicated(run *replay.Run) (string, time.Duration, bool) {
 		if !wrote || h.ResponseHeader.Get(replay.HeaderStore) != "replica" {
 			return "", 0, false
 		}
-		return h.Datacenter, h.Start.Sub(prev.Start), true
+		return h.Datacenter, h.Start.Sub(prev.Start.Add(prev.Wait)), true
 	}
 	return "", 0, false
 }
@@ -272,7 +272,7 @@ func (e *evidence) text(f Finding, flow string) string {
 		body = fmt.Sprintf("%s lost their login mid-flow because %s stopped serving (edge reason failover or temporary, a 502/503 from the edge itself, or no request served there afterwards): moved to another datacenter, which cannot read their anti-forgery token or session, or refused by the edge. Expected while a datacenter is down; to make it invisible to users, share the machine key and session store across datacenters.",
 			e.ofFailed(f.Explained), names(e.downFrom))
 	case ReplicationLag:
-		body = fmt.Sprintf("%s lost their session (session-missing) in a datacenter that reads a replica of the session store (%s), a median %s after sending the sign-in that wrote it to the primary: the session had not replicated yet. Replication is asynchronous and the replica lags the primary by its WAN link's latency: read sessions from the primary, make the sign-in wait for the replica (Redis WAIT), or keep users in the primary's datacenter until their session has replicated.",
+		body = fmt.Sprintf("%s lost their session (session-missing) in a datacenter that reads a replica of the session store (%s), a median %s after the answer to the sign-in that wrote it to the primary: the session had not replicated yet. Replication is asynchronous and the replica lags the primary by its WAN link's latency: read sessions from the primary, make the sign-in wait for the replica (Redis WAIT), or keep users in the primary's datacenter until their session has replicated.",
 			e.ofFailed(f.Explained), CountList(e.lagged, ": "), median(e.lagGaps))
 	case InstanceRestart:
 		body = fmt.Sprintf("%s lost their session (session-missing) on the instance that created it, without changing datacenter (%s): the instance forgot its in-memory sessions — a restart or a flush. Keep sessions in Redis (app.sessions: redis), or drain instances before restarting them.",
