@@ -25,7 +25,7 @@ var _ = Describe("A replicated session store", Label("replication-lag"), func() 
 	// userLatency is the users' one-way latency to a datacenter: a
 	// continent away, and far longer than a replica on a LAN trails even
 	// on a loaded machine (milliseconds).
-	const userLatency = 250 * time.Millisecond
+	const userLatency = 100 * time.Millisecond
 	// A fifth of the users wait, after signing in, until their session
 	// has replicated: each of them waits about lag.
 	waits := func(run int) bool { return run%5 == 0 }

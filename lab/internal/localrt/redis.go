@@ -88,7 +88,7 @@ func (st *store) start(ctx context.Context, replicaOf string) error {
 		return fmt.Errorf("redis store %s: %w", st.spec.Name, err)
 	}
 	if replicaOf != "" {
-		if err := waitSynced(ctx, st.addr, srv.exited); err != nil {
+		if err := waitSynced(ctx, st.addr, replicaOf, srv.exited); err != nil {
 			return errors.Join(fmt.Errorf("redis store %s: replica of %s: %w", st.spec.Name, replicaOf, err), srv.stop())
 		}
 	}
@@ -143,26 +143,38 @@ func (st *store) stop() error {
 	return err
 }
 
-// waitSynced polls a replica's INFO replication until its link to the
-// primary is up, the child exits or the ready timeout passes.
-func waitSynced(ctx context.Context, addr string, exited chan error) error {
+// waitSynced returns once a replica streams its primary's writes: its link
+// is up and a probe key written on the primary (through primary, the
+// replication link) has reached it. A replica that reports its link up can
+// still be seconds from receiving writes; apps must not start before.
+func waitSynced(ctx context.Context, addr, primary string, exited chan error) error {
 	ctx, cancel := context.WithTimeout(ctx, redisReadyTimeout)
 	defer cancel()
 	c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialerRetries: 1})
 	defer c.Close()
+	p := redis.NewClient(&redis.Options{Addr: primary, MaxRetries: -1, DialerRetries: 1})
+	defer p.Close()
+	const probe = "stickylab:replication-probe"
+	token := strconv.FormatInt(time.Now().UnixNano(), 36)
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
+	written := false
 	for {
 		info, err := c.Info(ctx, "replication").Result()
 		if err == nil && infoField(info, "master_link_status") == "up" {
-			return nil
+			if !written {
+				written = p.Set(ctx, probe, token, 0).Err() == nil
+			}
+			if written && c.Get(ctx, probe).Val() == token {
+				return p.Del(ctx, probe).Err()
+			}
 		}
 		select {
 		case e := <-exited:
 			exited <- e
 			return fmt.Errorf("exited before its first sync: %v", e)
 		case <-ctx.Done():
-			return fmt.Errorf("no sync with its primary on %s (INFO replication: %s): %w", addr, info, ctx.Err())
+			return fmt.Errorf("no write of its primary reached it on %s (INFO replication: %s): %w", addr, info, ctx.Err())
 		case <-tick.C:
 		}
 	}
