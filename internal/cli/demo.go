@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stickylab/stickylab/lab"
+	"github.com/stickylab/stickylab/lab/diagnose"
 	"github.com/stickylab/stickylab/lab/replay"
 	"github.com/stickylab/stickylab/lab/stats"
 	"github.com/stickylab/stickylab/lab/topology"
@@ -150,7 +151,7 @@ func (d *demo) reportActs(why string) []act {
 	}
 	for i := len(acts); i < demoActs; i++ {
 		res := &replay.Result{Flow: replay.Login.Name, Requests: replay.Login.Requests(), Planned: d.runs, Interrupted: why}
-		acts = append(acts, act{Title: fmt.Sprintf("Act %d — not played", i+1), Outcome: outcome{Result: res, Summary: res.Summary()}})
+		acts = append(acts, act{Title: fmt.Sprintf("Act %d — not played", i+1), Outcome: outcome{Analysis: diagnose.Analysis{Result: res, Summary: res.Summary()}}})
 	}
 	return acts
 }
@@ -220,7 +221,7 @@ func (d *demo) play(ctx context.Context, a act, detail bool) error {
 	if detail {
 		fmt.Fprintln(w)
 		writeDiagnosis(w, p, a.Outcome.Finding)
-		if run, ok := exampleFailure(res, a.Outcome.Finding); ok {
+		if run, ok := diagnose.ExampleFailure(res, a.Outcome.Finding); ok {
 			fmt.Fprintln(w)
 			writeHops(w, p, run, a.Outcome.Cookies)
 		}

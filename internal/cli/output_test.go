@@ -53,8 +53,7 @@ func TestTableStatesTheFindingsInterval(t *testing.T) {
 	_, hi95 := stats.Wilson(s.Failures, s.Runs, 0.95)
 	_, hi999 := stats.Wilson(s.Failures, s.Runs, 0.999)
 	m := stats.Model{Applies: true, FailureRate: (hi95 + hi999) / 2, Formula: "1 − Σ wᵢ³", Why: "per-request choice"}
-	o := outcome{Result: res, Summary: s, Model: &m,
-		Finding: diagnose.Diagnose(res, diagnose.WithModel(m), diagnose.WithConfidence(0.999))}
+	o := outcome{Analysis: diagnose.Analyse(res, &m, diagnose.WithConfidence(0.999))}
 	var b bytes.Buffer
 	writeTable(&b, palette{}, o)
 	got := b.String()
