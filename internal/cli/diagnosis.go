@@ -8,6 +8,7 @@ import (
 	"github.com/stickylab/stickylab/lab/diagnose"
 )
 
+// writeDiagnosis prints the finding under its kind, wrapped for a terminal.
 func writeDiagnosis(w io.Writer, p palette, f diagnose.Finding) {
 	if f.Text == "" {
 		return

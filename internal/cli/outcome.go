@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"io"
 	"slices"
 
@@ -26,6 +27,18 @@ func newOutcome(res *replay.Result, t *topology.Topology) outcome {
 	}
 	m := stats.Expected(*t, res.Requests)
 	return outcome{Analysis: diagnose.Analyse(res, &m), Cookies: lbCookies(*t)}
+}
+
+// writeOutcome prints the result table, the model, the diagnosis and the
+// hops of one failed run.
+func writeOutcome(w io.Writer, p palette, o outcome) {
+	writeTable(w, p, o)
+	fmt.Fprintln(w)
+	writeDiagnosis(w, p, o.Finding)
+	if run, ok := diagnose.ExampleFailure(o.Result, o.Finding); ok {
+		fmt.Fprintln(w)
+		writeHops(w, p, run, o.Cookies)
+	}
 }
 
 // writeJSON prints the --json object (lab/report's), and nothing else.

@@ -13,18 +13,8 @@ import (
 	"github.com/stickylab/stickylab/lab/stats"
 )
 
-// writeOutcome prints the result table, the model, the diagnosis and the
-// hops of one failed run.
-func writeOutcome(w io.Writer, p palette, o outcome) {
-	writeTable(w, p, o)
-	fmt.Fprintln(w)
-	writeDiagnosis(w, p, o.Finding)
-	if run, ok := diagnose.ExampleFailure(o.Result, o.Finding); ok {
-		fmt.Fprintln(w)
-		writeHops(w, p, run, o.Cookies)
-	}
-}
-
+// writeTable prints the result table: counts, the interval the finding
+// used, the model and its verdict, where requests landed and why runs failed.
 func writeTable(w io.Writer, p palette, o outcome) {
 	s, res := o.Summary, o.Result
 	fmt.Fprintf(w, "%s  %s flow, %d runs, concurrency %d, %s\n", p.bold("Result"),
