@@ -57,7 +57,7 @@ func TestTableStatesTheFindingsInterval(t *testing.T) {
 	var b bytes.Buffer
 	writeTable(&b, palette{}, o)
 	got := b.String()
-	for _, w := range []string{"99.9 % CI " + pct(o.Finding.CILow) + " – " + pct(o.Finding.CIHigh), "agrees: inside the 99.9 % interval"} {
+	for _, w := range []string{"99.9 % CI " + rateText(o.Finding.CILow) + " – " + rateText(o.Finding.CIHigh), "agrees: inside the 99.9 % interval"} {
 		if !strings.Contains(got, w) {
 			t.Errorf("table lacks %q:\n%s", w, got)
 		}

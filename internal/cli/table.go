@@ -22,7 +22,7 @@ func writeTable(w io.Writer, p palette, o outcome) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "  runs\t%d\n", s.Runs)
 	fmt.Fprintf(tw, "  failed\t%d\n", s.Failures)
-	rate := pct(s.FailureRate)
+	rate := rateText(s.FailureRate)
 	switch {
 	case s.Failures == 0:
 		rate = p.green(rate)
@@ -30,10 +30,10 @@ func writeTable(w io.Writer, p palette, o outcome) {
 		rate = p.red(rate)
 	}
 	level, lo, hi := diagnose.Judgement(o.Summary, o.Finding)
-	fmt.Fprintf(tw, "  failure rate\t%s\t%s CI %s – %s\n", rate, diagnose.Level(level), pct(lo), pct(hi))
+	fmt.Fprintf(tw, "  failure rate\t%s\t%s CI %s – %s\n", rate, diagnose.Level(level), rateText(lo), rateText(hi))
 	if s.Failures == 0 && s.Runs > 0 {
 		fmt.Fprintf(tw, "  upper bound\t%s\tno failure in %d runs: the rate is below this at %s confidence (one-sided)\n",
-			pct(stats.UpperBound(0, s.Runs, level)), s.Runs, diagnose.Level(level))
+			rateText(stats.UpperBound(0, s.Runs, level)), s.Runs, diagnose.Level(level))
 	}
 	if m := o.Model; m != nil {
 		fmt.Fprintf(tw, "  expected\t%s\n", modelText(p, *m, o.Finding))
@@ -44,7 +44,7 @@ func writeTable(w io.Writer, p palette, o outcome) {
 		fmt.Fprintln(w, "  failure classes")
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for _, c := range diagnose.ByCount(s.Causes) {
-			fmt.Fprintf(tw, "    %s\t%d\t%s\n", c, s.Causes[c], pct(float64(s.Causes[c])/float64(s.Failures)))
+			fmt.Fprintf(tw, "    %s\t%d\t%s\n", c, s.Causes[c], rateText(float64(s.Causes[c])/float64(s.Failures)))
 		}
 		tw.Flush()
 	}
@@ -59,7 +59,7 @@ func modelText(p palette, m stats.Model, f diagnose.Finding) string {
 	if !m.Applies {
 		return p.dim("the model does not apply: " + m.Why)
 	}
-	text := pct(m.FailureRate)
+	text := rateText(m.FailureRate)
 	if m.Formula != "" && m.Formula != "0" {
 		text += " (" + m.Formula + ")"
 	}
@@ -91,9 +91,9 @@ func writeServed(w io.Writer, s stats.Summary) {
 	tw.Flush()
 }
 
-// pct is diagnose.Pct, with a plain "0 %" and three decimals below 0.1 %,
+// rateText is diagnose.Pct, with a plain "0 %" and three decimals below 0.1 %,
 // where one decimal would show a rate that is not zero as "0.0 %".
-func pct(f float64) string {
+func rateText(f float64) string {
 	switch {
 	case f == 0:
 		return "0 %"
