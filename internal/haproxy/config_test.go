@@ -72,10 +72,10 @@ func TestGoldenFilesAreValidHAProxy(t *testing.T) {
 
 func TestRenderRefusesWhatHAProxyCannotExpress(t *testing.T) {
 	for field, mutate := range map[string]func(*fakecdn.Config){
-		"cookie.codec":   func(c *fakecdn.Config) { c.Cookie.Codec = "f5-encrypted" },
-		"persistence":    func(c *fakecdn.Config) { c.Persistence = "source-ip" },
-		"on_member_down": func(c *fakecdn.Config) { c.OnMemberDown = "strict" },
-		"undecodable":    func(c *fakecdn.Config) { c.Undecodable = "reject" },
+		"cookie.codec":             func(c *fakecdn.Config) { c.Cookie.Codec = "f5-encrypted" },
+		"persistence":              func(c *fakecdn.Config) { c.Persistence = "source-ip" },
+		"on_member_down":           func(c *fakecdn.Config) { c.OnMemberDown = "strict" },
+		"undecodable":              func(c *fakecdn.Config) { c.Undecodable = "reject" },
 		"member dc-east-1: weight": func(c *fakecdn.Config) { c.Members[0].Weight = 100 },
 	} {
 		c := loadConfig(t, "dc-east")

@@ -87,7 +87,11 @@ func Start(ctx context.Context, s Spec) (*Process, error) {
 	}()
 	if err := p.waitReady(ctx); err != nil {
 		p.Stop()
-		return nil, fmt.Errorf("%s -db -f %s (%s): %w; its output: %s", s.Bin, path, s.Config.Name, err, p.out.String())
+		err = fmt.Errorf("%s -db -f %s (%s): %w", s.Bin, path, s.Config.Name, err)
+		if s.Log == nil { // otherwise the output went there already
+			err = fmt.Errorf("%w; its output: %s", err, p.out.String())
+		}
+		return nil, err
 	}
 	return p, nil
 }
