@@ -70,4 +70,3 @@ func redisDockerfile(files []imageFile) []byte {
 	return fmt.Appendf(nil, "FROM scratch\nCOPY rootfs/ /\nENV LD_LIBRARY_PATH=%s\nUSER 65534:65534\nENTRYPOINT [\"%s\"]\n",
 		libraryPath(files), redisBinary)
 }
-
