@@ -36,13 +36,7 @@ var _ = Describe("The incident with HAProxy as each datacenter's balancer", Labe
 		topo := haproxyIncident()
 		topo.Edge.DecisionHeaders = topology.Bool(false) // HAProxy sends none either
 		l := labtest.Up(ctx, topo)
-		res := labtest.Replay(ctx, l, replay.Login, labtest.Runs)
-
-		Expect(res).To(FailIntermittently())
-		Expect(res).To(HaveFailureRateNearAt(labtest.Expected(l, replay.Login), labtest.Confidence))
-		Expect(res).To(HaveFailuresExplainedBy("cross-datacenter"))
-		Expect(res).To(HaveCrossedDatacenters())
-		Expect(res).To(HaveReissuedCookie("lbs"))
+		expectTheIncident(labtest.Replay(ctx, l, replay.Login, labtest.Runs), l)
 	}, SpecTimeout(labtest.ScenarioTimeout))
 
 	It("never fails with cookie persistence at the edge (rate < 1 % at 95 %)", func(ctx SpecContext) {

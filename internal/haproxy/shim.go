@@ -53,20 +53,13 @@ func (s *Shim) healthz(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, "ok")
 }
 
-// apiError is an admin API failure with its status, as fakecdn answers it.
-type apiError struct {
-	status int
-	Err    string `json:"error"`
-	Field  string `json:"field,omitempty"`
+func badRequest(field, format string, args ...any) error {
+	return &fakecdn.FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}
 }
 
-func (e *apiError) Error() string { return e.Err }
-
-func badRequest(field, format string, args ...any) *apiError {
-	return &apiError{status: http.StatusBadRequest, Err: field + ": " + fmt.Sprintf(format, args...), Field: field}
-}
-
-// api runs fn, then answers the state, or the error with its status.
+// api runs fn, then answers the state, or the error as fakecdn does: 400
+// naming the field, 404 for an unknown member, and 502 when haproxy does
+// not answer.
 func (s *Shim) api(fn func(*http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		err := fn(r)
@@ -74,22 +67,24 @@ func (s *Shim) api(fn func(*http.Request) error) http.Handler {
 		if err == nil {
 			st, err = s.State(r.Context())
 		}
-		if err != nil {
-			ae := &apiError{status: http.StatusBadGateway, Err: err.Error()}
-			errors.As(err, &ae)
-			writeJSON(w, ae.status, ae)
-			return
+		var fe *fakecdn.FieldError
+		switch {
+		case err == nil:
+			writeJSON(w, http.StatusOK, st)
+		case errors.As(err, &fe):
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error(), "field": fe.Field})
+		case errors.Is(err, fakecdn.ErrUnknownMember):
+			writeJSON(w, http.StatusNotFound, map[string]string{"error": err.Error()})
+		default:
+			writeJSON(w, http.StatusBadGateway, map[string]string{"error": err.Error()})
 		}
-		writeJSON(w, http.StatusOK, st)
 	})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
+	_ = json.NewEncoder(w).Encode(v)
 }
 
 // Admin states of "show servers state" (srv_admin_state bits).
@@ -157,7 +152,7 @@ func adminState(bits int) string {
 func (s *Shim) patchMember(r *http.Request) error {
 	name := r.PathValue("name")
 	if !slices.ContainsFunc(s.cfg.Members, func(m fakecdn.MemberConfig) bool { return m.Name == name }) {
-		return &apiError{status: http.StatusNotFound, Err: fmt.Sprintf("member %q: unknown member", name)}
+		return fmt.Errorf("member %q: %w", name, fakecdn.ErrUnknownMember)
 	}
 	var p fakecdn.MemberPatch
 	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))

@@ -207,7 +207,7 @@ func TestShimRefusesWhatHAProxyCannotDoAtRunTimeNamingTheField(t *testing.T) {
 		{http.MethodPost, "/rotate-key", ``, "cookie.codec"},
 	} {
 		code, body := l.call(t, c.method, c.path, c.body)
-		if code != http.StatusBadRequest || !strings.Contains(body, `"field": "`+c.field+`"`) {
+		if code != http.StatusBadRequest || !strings.Contains(body, `"field":"`+c.field+`"`) {
 			t.Errorf("%s %s %s = %d %s, want 400 naming %s", c.method, c.path, c.body, code, body, c.field)
 		}
 	}
@@ -219,7 +219,7 @@ func TestShimRefusesWhatHAProxyCannotDoAtRunTimeNamingTheField(t *testing.T) {
 	if code, body := l.call(t, http.MethodPatch, "/config", same); code != 200 {
 		t.Errorf("PATCH /config restating the policy = %d %s, want 200 (the lab's reset does it)", code, body)
 	}
-	if code, body := l.call(t, http.MethodPost, "/reset-key", ``); code != 200 || !strings.Contains(body, `"key_generation": 0`) {
+	if code, body := l.call(t, http.MethodPost, "/reset-key", ``); code != 200 || !strings.Contains(body, `"key_generation":0`) {
 		t.Errorf("POST /reset-key = %d %s, want 200 at generation 0", code, body)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/stickylab/stickylab/fakecdn"
+	"github.com/stickylab/stickylab/internal/fakecdncmd"
 	"github.com/stickylab/stickylab/internal/haproxy"
 )
 
@@ -59,21 +60,14 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	return o, nil
 }
 
+// loadConfig is fakecdn's configuration file, for a datacenter tier.
 func loadConfig(path string) (fakecdn.Config, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return fakecdn.Config{}, usageError{fmt.Errorf("--config: %w", err)}
-	}
-	cfg, err := fakecdn.ParseConfig(data)
-	if err == nil {
-		cfg = cfg.WithDefaults()
-		err = cfg.Validate()
-	}
+	cfg, err := fakecdncmd.LoadConfig(path)
 	if err == nil && cfg.Role != "dc" {
-		err = fmt.Errorf("role %q: haproxy serves a datacenter tier (role dc) only", cfg.Role)
+		err = fmt.Errorf("%s: role %q: haproxy serves a datacenter tier (role dc) only", path, cfg.Role)
 	}
 	if err != nil {
-		return cfg, usageError{fmt.Errorf("%s: %w", path, err)}
+		return cfg, usageError{err}
 	}
 	return cfg, nil
 }
