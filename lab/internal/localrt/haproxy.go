@@ -1,6 +1,8 @@
 package localrt
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -26,65 +28,53 @@ func (n *node) isHAProxy() bool { return n.spec.LB != nil && n.spec.LB.Tier.HAPr
 // listeners are closed and no child is left.
 func (n *node) serveHAProxy(main, admin net.Listener) error {
 	defer main.Close() // haproxy holds its own copy
-	proc, dir, err := n.startHAProxy(main)
+	cfg, err := fakecdn.ParseConfig(n.config)
+	if err == nil {
+		cfg = cfg.WithDefaults()
+		err = n.haproxy.start(n.health, cfg, main)
+	}
+	var shim http.Handler
+	if err == nil {
+		shim, err = haproxy.NewShim(cfg, n.haproxy.proc.Runtime)
+	}
 	if err != nil {
 		admin.Close()
-		return fmt.Errorf("start %s: %w", n.spec.Name, err)
+		return errors.Join(fmt.Errorf("start %s: %w", n.spec.Name, err), n.haproxy.stop())
 	}
-	shim, err := haproxy.NewShim(proc.cfg, proc.Runtime)
-	if err != nil {
-		proc.Stop()
-		os.RemoveAll(dir)
-		admin.Close()
-		return fmt.Errorf("start %s: %w", n.spec.Name, err)
-	}
-	n.haproxy = haproxyNode{proc: proc.Process, dir: dir}
 	n.servers = []*http.Server{newServer(shim)}
 	go n.servers[0].Serve(admin)
 	n.running = true
 	return nil
 }
 
-// startedHAProxy is a running haproxy and the configuration it runs.
-type startedHAProxy struct {
-	*haproxy.Process
-	cfg fakecdn.Config
-}
-
-func (n *node) startHAProxy(main net.Listener) (startedHAProxy, string, error) {
-	cfg, err := fakecdn.ParseConfig(n.config)
-	if err != nil {
-		return startedHAProxy{}, "", err
-	}
-	cfg = cfg.WithDefaults()
+// start runs the host's haproxy for cfg on main, in a work directory of its
+// own.
+func (h *haproxyNode) start(ctx context.Context, cfg fakecdn.Config, main net.Listener) error {
 	bin, err := haproxy.Binary()
 	if err != nil {
-		return startedHAProxy{}, "", err
+		return err
 	}
 	f, err := main.(*net.TCPListener).File()
 	if err != nil {
-		return startedHAProxy{}, "", fmt.Errorf("hand %s to haproxy: %w", main.Addr(), err)
+		return fmt.Errorf("hand %s to haproxy: %w", main.Addr(), err)
 	}
 	defer f.Close()
-	dir, err := os.MkdirTemp("", "stickylab-haproxy-")
-	if err != nil {
-		return startedHAProxy{}, "", fmt.Errorf("haproxy work dir: %w", err)
+	if h.dir, err = os.MkdirTemp("", "stickylab-haproxy-"); err != nil {
+		return fmt.Errorf("haproxy work dir: %w", err)
 	}
-	p, err := haproxy.Start(n.health, haproxy.Spec{Bin: bin, Dir: dir, Config: cfg, Listener: f})
-	if err != nil {
-		os.RemoveAll(dir)
-		return startedHAProxy{}, "", err
-	}
-	return startedHAProxy{Process: p, cfg: cfg}, dir, nil
+	h.proc, err = haproxy.Start(ctx, haproxy.Spec{Bin: bin, Dir: h.dir, Config: cfg, Listener: f})
+	return err
 }
 
 // stop kills haproxy and removes its work directory; it is idempotent.
 func (h *haproxyNode) stop() error {
-	if h.proc == nil {
-		return nil
+	if h.proc != nil {
+		h.proc.Stop()
 	}
-	h.proc.Stop()
-	err := os.RemoveAll(h.dir)
+	var err error
+	if h.dir != "" {
+		err = os.RemoveAll(h.dir)
+	}
 	*h = haproxyNode{}
 	return err
 }

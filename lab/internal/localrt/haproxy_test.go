@@ -10,6 +10,7 @@ import (
 	"github.com/stickylab/stickylab/internal/haproxy"
 	"github.com/stickylab/stickylab/internal/testenv"
 	"github.com/stickylab/stickylab/lab/internal/admin"
+	"github.com/stickylab/stickylab/lab/internal/localrt"
 	"github.com/stickylab/stickylab/lab/internal/plan"
 	"github.com/stickylab/stickylab/lab/topology"
 )
@@ -76,4 +77,19 @@ func TestAnHAProxyLBServesItsDatacenterAndRestartsOnItsAddress(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitHealthy(t, dep, "dc-east-lb")
+}
+
+func TestWithoutHAProxyTheLabDoesNotStartAndNamesThePackage(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	topo := topology.Topology{Edge: topology.Edge{TLS: topology.Bool(false)}, Datacenters: []topology.Datacenter{
+		{Name: "dc-east", LB: topology.Tier{Engine: topology.EngineHAProxy}},
+	}}
+	p, err := plan.New(topo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dep, err := localrt.New(nil).Start(t.Context(), p, plan.TLSFiles{})
+	if dep != nil || err == nil || !strings.Contains(err.Error(), "install the Debian package haproxy") {
+		t.Fatalf("Start = %v, %v; want no lab and an error naming the package haproxy", dep, err)
+	}
 }
