@@ -41,71 +41,89 @@ type Options struct {
 // applied). A policy HAProxy cannot express is an error naming the field;
 // the topology rejects it earlier, with its path (lab/topology/engine.go).
 func Render(c fakecdn.Config, o Options) ([]byte, error) {
-	balance, err := balance(c)
-	if err != nil {
-		return nil, err
-	}
-	cookie, err := cookieLine(c)
-	if err != nil {
-		return nil, err
-	}
 	if c.OnMemberDown != "failover" {
 		return nil, fmt.Errorf("on_member_down %q: haproxy only re-pins (option redispatch: failover)", c.OnMemberDown)
 	}
 	if c.Undecodable != "reissue" {
 		return nil, fmt.Errorf("undecodable %q: haproxy only reissues", c.Undecodable)
 	}
-	var b bytes.Buffer
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
-	p("# haproxy.cfg for datacenter %s, rendered by stickylab from its tier policy.", c.Name)
-	p("global")
-	p("    maxconn 4096")
-	p("    stats socket %s mode 600 level admin", o.Socket)
-	p("")
-	p("defaults")
-	p("    mode http")
-	p("    timeout connect %s", ms(c.Health.Timeout.Std()))
+	var w cfgWriter
+	w.head(c, o)
+	if err := w.backend(c, o); err != nil {
+		return nil, err
+	}
+	return w.Bytes(), nil
+}
+
+// cfgWriter writes haproxy.cfg a line at a time.
+type cfgWriter struct{ bytes.Buffer }
+
+func (w *cfgWriter) p(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
+
+// head writes the global and defaults sections, the resolvers and the
+// frontend.
+func (w *cfgWriter) head(c fakecdn.Config, o Options) {
+	w.p("# haproxy.cfg for datacenter %s, rendered by stickylab from its tier policy.", c.Name)
+	w.p("global")
+	w.p("    maxconn 4096")
+	w.p("    stats socket %s mode 600 level admin", o.Socket)
+	w.p("")
+	w.p("defaults")
+	w.p("    mode http")
+	w.p("    timeout connect %s", ms(c.Health.Timeout.Std()))
 	// Longer than the edge keeps an idle connection (30s): haproxy must not
 	// close one the edge is about to reuse.
-	p("    timeout client 1m")
-	p("    timeout http-keep-alive 1m")
-	p("    timeout server 1m")
-	p("    timeout check %s", ms(c.Health.Timeout.Std()))
-	p("    option redispatch")
-	p("    retries 2")
+	w.p("    timeout client 1m")
+	w.p("    timeout http-keep-alive 1m")
+	w.p("    timeout server 1m")
+	w.p("    timeout check %s", ms(c.Health.Timeout.Std()))
+	w.p("    option redispatch")
+	w.p("    retries 2")
 	if o.DNS {
-		p("")
-		p("resolvers dns")
-		p("    parse-resolv-conf")
-		p("    hold valid 1s")
+		w.p("")
+		w.p("resolvers dns")
+		w.p("    parse-resolv-conf")
+		w.p("    hold valid 1s")
 	}
-	p("")
-	p("frontend %s", c.Name)
-	p("    bind %s", o.Bind)
-	p("    default_backend %s", c.Name)
-	p("")
-	p("backend %s", c.Name)
-	p("    balance %s", balance)
+	w.p("")
+	w.p("frontend %s", c.Name)
+	w.p("    bind %s", o.Bind)
+	w.p("    default_backend %s", c.Name)
+	w.p("")
+}
+
+// backend writes the backend: balance, cookie, health checks, servers.
+func (w *cfgWriter) backend(c fakecdn.Config, o Options) error {
+	balance, err := balance(c)
+	if err != nil {
+		return err
+	}
+	cookie, err := cookieLine(c)
+	if err != nil {
+		return err
+	}
+	w.p("backend %s", c.Name)
+	w.p("    balance %s", balance)
 	if c.Selection == "consistent-hash" {
-		p("    hash-type consistent")
+		w.p("    hash-type consistent")
 	}
 	if cookie != "" {
-		p("    %s", cookie)
+		w.p("    %s", cookie)
 	}
-	p("    option httpchk GET %s", c.Health.Path)
+	w.p("    option httpchk GET %s", c.Health.Path)
 	server := fmt.Sprintf("    default-server check inter %s fall %d rise %d", ms(c.Health.Interval.Std()), c.Health.Fall, c.Health.Rise)
 	if o.DNS {
 		server += " resolvers dns resolve-prefer ipv4 init-addr last,libc,none"
 	}
-	p("%s", server)
+	w.p("%s", server)
 	for _, m := range c.Members {
 		line, err := serverLine(m, cookie != "")
 		if err != nil {
-			return nil, err
+			return err
 		}
-		p("    %s", line)
+		w.p("    %s", line)
 	}
-	return b.Bytes(), nil
+	return nil
 }
 
 // balance maps fakecdn's selection to HAProxy's balance algorithm.
