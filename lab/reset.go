@@ -53,8 +53,12 @@ func Shape(t topology.Topology) string {
 // policyFields sends. It clears what Reset sets rather than listing what it
 // keeps, so that a tier field added later (a vendor option, a cookie
 // lifetime) is part of the shape until Reset learns to set it — a pooled lab
-// must never silently run without it.
+// must never silently run without it. An HAProxy tier's whole policy is
+// its shape: its admin shim refuses every change.
 func shapeOf(t topology.Tier) topology.Tier {
+	if t.HAProxy() { // haproxy reads its policy from its configuration file only
+		return t
+	}
 	t.Selection, t.SelectionHeader, t.HashCookie, t.Persistence = "", "", "", ""
 	t.Undecodable, t.OnMemberDown = "", ""
 	t.PassthroughSingle, t.DecisionHeaders = nil, nil

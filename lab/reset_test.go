@@ -193,3 +193,21 @@ func TestShapeKeepsWhatResetCannotSet(t *testing.T) {
 		t.Fatal("a vendor profile cannot be reset: the shapes must differ")
 	}
 }
+
+// An HAProxy tier reads its policy from its configuration file only: its
+// whole policy is shape, while the fakecdn edge in front stays resettable.
+func TestShapeKeepsAnHAProxyTiersWholePolicy(t *testing.T) {
+	haproxy := func(persistence string) topology.Topology {
+		topo := topology.Default()
+		topo.Datacenters[0].LB = topology.Tier{Engine: topology.EngineHAProxy, Persistence: persistence}
+		return topo
+	}
+	if lab.Shape(haproxy("cookie")) == lab.Shape(haproxy("none")) {
+		t.Fatal("an HAProxy tier's persistence cannot be reset: the shapes must differ")
+	}
+	a, b := haproxy("cookie"), haproxy("cookie")
+	b.Edge.Persistence = "cookie"
+	if lab.Shape(a) != lab.Shape(b) {
+		t.Fatal("the edge is fakecdn: its persistence is resettable")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/stickylab/stickylab/lab"
 	"github.com/stickylab/stickylab/lab/labtest"
 	. "github.com/stickylab/stickylab/lab/matchers"
 	"github.com/stickylab/stickylab/lab/replay"
@@ -22,13 +23,7 @@ var _ = Describe("The incident: the CDN balances across datacenters without pers
 
 	It("fails logins intermittently at the model's rate 1 − Σ wᵢ³ (99.9 % interval) when two datacenters share the traffic", func(ctx SpecContext) {
 		l := labtest.Up(ctx, topology.Default())
-		res := labtest.Replay(ctx, l, replay.Login, labtest.Runs)
-
-		Expect(res).To(FailIntermittently())
-		Expect(res).To(HaveFailureRateNearAt(labtest.Expected(l, replay.Login), labtest.Confidence))
-		Expect(res).To(HaveFailuresExplainedBy("cross-datacenter"))
-		Expect(res).To(HaveCrossedDatacenters())
-		Expect(res).To(HaveReissuedCookie("lbs"))
+		expectTheIncident(labtest.Replay(ctx, l, replay.Login, labtest.Runs), l)
 	}, SpecTimeout(labtest.ScenarioTimeout))
 
 	It("never fails with cookie persistence at the edge (rate < 1 % at 95 %)", func(ctx SpecContext) {
@@ -49,3 +44,15 @@ var _ = Describe("The incident: the CDN balances across datacenters without pers
 		Expect(phases.After).To(AllSucceed())
 	}, SpecTimeout(labtest.ScenarioTimeout))
 })
+
+// expectTheIncident is the incident's signature: intermittent failures at
+// the model's rate, every one a crossing between datacenters that re-issued
+// the datacenter LB's lbs cookie.
+func expectTheIncident(res *replay.Result, l *lab.Lab) {
+	GinkgoHelper()
+	Expect(res).To(FailIntermittently())
+	Expect(res).To(HaveFailureRateNearAt(labtest.Expected(l, replay.Login), labtest.Confidence))
+	Expect(res).To(HaveFailuresExplainedBy("cross-datacenter"))
+	Expect(res).To(HaveCrossedDatacenters())
+	Expect(res).To(HaveReissuedCookie("lbs"))
+}

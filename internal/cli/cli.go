@@ -15,6 +15,7 @@ import (
 
 	"github.com/stickylab/stickylab/internal/fakeappcmd"
 	"github.com/stickylab/stickylab/internal/fakecdncmd"
+	"github.com/stickylab/stickylab/internal/haproxycmd"
 )
 
 // Exit codes.
@@ -132,6 +133,10 @@ often, and why.`,
 		newRoleCmd(s, "fakecdn", "Serve a lab load balancer (what the lab's edge and LB containers run)",
 			func(ctx context.Context, args []string, _, stderr io.Writer) int {
 				return fakecdncmd.Main(ctx, args, stderr)
+			}),
+		newHiddenRoleCmd(s, "haproxy", "Serve a datacenter LB on HAProxy (what the lab's HAProxy containers run)",
+			func(ctx context.Context, args []string, _, stderr io.Writer) int {
+				return haproxycmd.Main(ctx, args, stderr)
 			}),
 	)
 	return root

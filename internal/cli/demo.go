@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stickylab/stickylab/lab"
+	"github.com/stickylab/stickylab/lab/diagnose"
 	"github.com/stickylab/stickylab/lab/replay"
 	"github.com/stickylab/stickylab/lab/stats"
 	"github.com/stickylab/stickylab/lab/topology"
@@ -150,7 +151,7 @@ func (d *demo) reportActs(why string) []act {
 	}
 	for i := len(acts); i < demoActs; i++ {
 		res := &replay.Result{Flow: replay.Login.Name, Requests: replay.Login.Requests(), Planned: d.runs, Interrupted: why}
-		acts = append(acts, act{Title: fmt.Sprintf("Act %d — not played", i+1), Outcome: outcome{Result: res, Summary: res.Summary()}})
+		acts = append(acts, act{Title: fmt.Sprintf("Act %d — not played", i+1), Outcome: outcome{Analysis: diagnose.Analysis{Result: res, Summary: res.Summary()}}})
 	}
 	return acts
 }
@@ -220,7 +221,7 @@ func (d *demo) play(ctx context.Context, a act, detail bool) error {
 	if detail {
 		fmt.Fprintln(w)
 		writeDiagnosis(w, p, a.Outcome.Finding)
-		if run, ok := exampleFailure(res, a.Outcome.Finding); ok {
+		if run, ok := diagnose.ExampleFailure(res, a.Outcome.Finding); ok {
 			fmt.Fprintln(w)
 			writeHops(w, p, run, a.Outcome.Cookies)
 		}
@@ -236,11 +237,11 @@ func verdict(p palette, o outcome) string {
 	s := o.Summary
 	if s.Failures == 0 {
 		return p.green(fmt.Sprintf("→ %d of %d logins worked. With no failure in %d runs the failure rate is below %s (95 %% confidence).",
-			s.Runs, s.Runs, s.Runs, pct(stats.UpperBoundNoFailure(s.Runs, 0.95))))
+			s.Runs, s.Runs, s.Runs, rateText(stats.UpperBoundNoFailure(s.Runs, 0.95))))
 	}
-	text := fmt.Sprintf("→ %d of %d logins failed: %s (95 %% CI %s – %s)", s.Failures, s.Runs, pct(s.FailureRate), pct(s.CILow), pct(s.CIHigh))
+	text := fmt.Sprintf("→ %d of %d logins failed: %s (95 %% CI %s – %s)", s.Failures, s.Runs, rateText(s.FailureRate), rateText(s.CILow), rateText(s.CIHigh))
 	if m := o.Model; m != nil && m.Applies {
-		text += fmt.Sprintf("; the model predicts %s (%s)", pct(m.FailureRate), m.Formula)
+		text += fmt.Sprintf("; the model predicts %s (%s)", rateText(m.FailureRate), m.Formula)
 	}
 	return p.red(text + ".")
 }
@@ -250,7 +251,7 @@ func (d *demo) epilogue(took time.Duration) {
 	fmt.Fprintln(w, p.bold("Summary"))
 	for i, a := range d.acts {
 		s := a.Outcome.Summary
-		fmt.Fprintf(w, "  act %d  %-4s failed of %d  (%s)\n", i+1, fmt.Sprint(s.Failures), s.Runs, pct(s.FailureRate))
+		fmt.Fprintf(w, "  act %d  %-4s failed of %d  (%s)\n", i+1, fmt.Sprint(s.Failures), s.Runs, rateText(s.FailureRate))
 	}
 	say(w, `
 One datacenter hid the bug; two exposed it; persistence at the edge fixed it.

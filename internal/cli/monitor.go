@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/stickylab/stickylab/lab/diagnose"
 	"github.com/stickylab/stickylab/lab/monitor"
 	"github.com/stickylab/stickylab/lab/replay"
 )
@@ -119,8 +120,8 @@ func (o *monitorOptions) run(ctx context.Context, s Streams) error {
 		runCtx, cancel = context.WithTimeout(ctx, o.duration)
 		defer cancel()
 	}
-	fmt.Fprintf(s.Out, "monitoring %s at %s: %d runs every %s; alert when the failure rate is significantly above %.1f %% (%s)\n",
-		flow.Name, o.url, o.runs, o.interval, 100*o.alertAbove, m.Rule())
+	fmt.Fprintf(s.Out, "monitoring %s at %s: %d runs every %s; alert when the failure rate is significantly above %s (%s)\n",
+		flow.Name, o.url, o.runs, o.interval, diagnose.Pct(o.alertAbove), m.Rule())
 	rep := m.Run(runCtx)
 	fmt.Fprintf(s.Out, "monitor stopped: %d runs, %d failed, %d alerts fired\n", rep.Runs, rep.Failures, rep.Alerts)
 	if o.duration > 0 && rep.Alerts > 0 {

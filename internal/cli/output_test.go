@@ -53,12 +53,11 @@ func TestTableStatesTheFindingsInterval(t *testing.T) {
 	_, hi95 := stats.Wilson(s.Failures, s.Runs, 0.95)
 	_, hi999 := stats.Wilson(s.Failures, s.Runs, 0.999)
 	m := stats.Model{Applies: true, FailureRate: (hi95 + hi999) / 2, Formula: "1 − Σ wᵢ³", Why: "per-request choice"}
-	o := outcome{Result: res, Summary: s, Model: &m,
-		Finding: diagnose.Diagnose(res, diagnose.WithModel(m), diagnose.WithConfidence(0.999))}
+	o := outcome{Analysis: diagnose.Analyse(res, &m, diagnose.WithConfidence(0.999))}
 	var b bytes.Buffer
 	writeTable(&b, palette{}, o)
 	got := b.String()
-	for _, w := range []string{"99.9 % CI " + pct(o.Finding.CILow) + " – " + pct(o.Finding.CIHigh), "agrees: inside the 99.9 % interval"} {
+	for _, w := range []string{"99.9 % CI " + rateText(o.Finding.CILow) + " – " + rateText(o.Finding.CIHigh), "agrees: inside the 99.9 % interval"} {
 		if !strings.Contains(got, w) {
 			t.Errorf("table lacks %q:\n%s", w, got)
 		}

@@ -101,7 +101,7 @@ func checkPartialFiles(t *testing.T, har, report string, runs, planned int) {
 // and exit 130.
 func TestCtrlCDuringReplayKeepsTheCompletedRuns(t *testing.T) {
 	const through, workers, planned = 20, 2, 1000
-	edge := replaytest.New(replaytest.Config{Seed: 5})
+	edge := replaytest.New(t, replaytest.Config{Seed: 5})
 	var started, held atomic.Int32
 	heldAll := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -10,10 +10,9 @@ import (
 	"github.com/stickylab/stickylab/lab/replay/replaytest"
 )
 
-// replay works against any edge: here the in-process stand-in of the incident.
+// replay works against any edge: here the incident, in-process (fakecdn and fakeapp on httptest servers).
 func TestReplayJSONAgainstAnEdge(t *testing.T) {
-	srv, _ := replaytest.NewServer(replaytest.Config{Seed: 7})
-	defer srv.Close()
+	srv, _ := replaytest.NewServer(t, replaytest.Config{Seed: 7})
 	r := execute(t, "replay", "--url", srv.URL, "--insecure", "-n", "60", "-c", "4", "--json")
 	if r.code != 0 {
 		t.Fatalf("exit %d; stderr:\n%s", r.code, r.stderr)
@@ -28,8 +27,7 @@ func TestReplayJSONAgainstAnEdge(t *testing.T) {
 }
 
 func TestReplayHumanWithCA(t *testing.T) {
-	srv, _ := replaytest.NewServer(replaytest.Config{Seed: 3})
-	defer srv.Close()
+	srv, _ := replaytest.NewServer(t, replaytest.Config{Seed: 3})
 	ca := filepath.Join(t.TempDir(), "ca.pem")
 	data := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
 	if err := os.WriteFile(ca, data, 0o644); err != nil {
@@ -60,7 +58,6 @@ func TestReplayHumanWithCA(t *testing.T) {
 
 // Without the CA the certificate is not trusted: one line, non-zero.
 func TestReplayUntrustedCertificate(t *testing.T) {
-	srv, _ := replaytest.NewServer(replaytest.Config{})
-	defer srv.Close()
+	srv, _ := replaytest.NewServer(t, replaytest.Config{})
 	oneErrorLine(t, execute(t, "replay", "--url", srv.URL, "-n", "5"), ExitUsage, srv.URL, "certificate")
 }

@@ -12,8 +12,7 @@ import (
 // --report picks the format by extension: .html is one self-contained
 // page with inline SVG; .md links the same charts written beside it.
 func TestReportFormatFollowsTheExtension(t *testing.T) {
-	srv, _ := replaytest.NewServer(replaytest.Config{Seed: 5})
-	defer srv.Close()
+	srv, _ := replaytest.NewServer(t, replaytest.Config{Seed: 5})
 	dir := t.TempDir()
 	page, md := filepath.Join(dir, "r.html"), filepath.Join(dir, "r.md")
 	for _, path := range []string{page, md} {

@@ -29,3 +29,12 @@ func newRoleCmd(s Streams, name, short string, main func(ctx context.Context, ar
 		},
 	}
 }
+
+// newHiddenRoleCmd is a role only the lab's containers run; it has no
+// bin/ program of its own, so help does not list it.
+func newHiddenRoleCmd(s Streams, name, short string, main func(ctx context.Context, args []string, stdout, stderr io.Writer) int) *cobra.Command {
+	c := newRoleCmd(s, name, short, main)
+	c.Long = short + ".\nSee `stickylab " + name + " --help` for its flags."
+	c.Hidden = true
+	return c
+}

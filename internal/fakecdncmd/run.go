@@ -74,8 +74,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	return o, nil
 }
 
-// loadConfig reads, defaults and validates the configuration file.
-func loadConfig(path string) (fakecdn.Config, error) {
+// LoadConfig reads, defaults and validates a configuration file; a bad file
+// is a usage error (exit 2). `stickylab haproxy` reads the same file.
+func LoadConfig(path string) (fakecdn.Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return fakecdn.Config{}, usageError{fmt.Errorf("--config: %w", err)}
@@ -139,7 +140,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, log *slog.Logge
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(o.config)
+	cfg, err := LoadConfig(o.config)
 	if err != nil {
 		return err
 	}

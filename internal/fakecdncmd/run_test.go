@@ -120,7 +120,7 @@ func TestServeTLSAndShutdown(t *testing.T) {
 
 func TestTheProfilerIsAsLocalAsTheAdminAPI(t *testing.T) {
 	cfg := writeFile(t, "c.yaml", "members: [{name: a, url: 'http://127.0.0.1:1'}]\n")
-	lbCfg, err := loadConfig(cfg)
+	lbCfg, err := LoadConfig(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,5 +1,5 @@
 // Package testenv decides what a test does when the machine lacks what it
-// needs (a Docker engine, Chromium): skip with the reason, or, when CI says
+// needs (a Docker engine, Chromium, HAProxy): skip with the reason, or, when CI says
 // the thing is required, fail. .ci/run sets STICKYLAB_REQUIRE_DOCKER=1 and
 // STICKYLAB_REQUIRE_BROWSER=1, so that a CI machine without them cannot pass
 // by quietly skipping. It does not import testing, so that the lab can ask
@@ -15,6 +15,7 @@ import (
 const (
 	RequireDocker  = "STICKYLAB_REQUIRE_DOCKER"
 	RequireBrowser = "STICKYLAB_REQUIRE_BROWSER"
+	RequireHAProxy = "STICKYLAB_REQUIRE_HAPROXY"
 )
 
 // Required reports whether env is set to 1.

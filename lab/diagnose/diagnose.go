@@ -4,11 +4,6 @@ package diagnose
 
 import (
 	"fmt"
-	"maps"
-	"math"
-	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/stickylab/stickylab/lab/replay"
 	"github.com/stickylab/stickylab/lab/stats"
@@ -119,14 +114,14 @@ func Diagnose(res *replay.Result, opts ...Option) Finding {
 func healthy(f Finding, flow string) string {
 	s, c := f.Summary, f.Confidence
 	return fmt.Sprintf("All %d %s runs succeeded: with %s confidence the failure rate is below %s (exact one-sided bound). Ruling out a 1 %% failure rate at that confidence takes %d runs without a failure.",
-		s.Runs, flow, Level(c), pct(stats.UpperBound(0, s.Runs, c)), stats.RunsToDetect(0.01, c))
+		s.Runs, flow, Level(c), Pct(stats.UpperBound(0, s.Runs, c)), stats.RunsToDetect(0.01, c))
 }
 
 func modelSentence(m stats.Model, f *Finding) string {
 	if !m.Applies {
 		return "The model does not apply here: " + m.Why + "."
 	}
-	agrees := m.FailureRate >= f.CILow-1e-12 && m.FailureRate <= f.CIHigh+1e-12
+	agrees := m.Inside(f.CILow, f.CIHigh)
 	f.ModelAgrees = &agrees
 	where := "inside"
 	verdict := "agrees"
@@ -134,39 +129,10 @@ func modelSentence(m stats.Model, f *Finding) string {
 		where, verdict = "outside", "disagrees"
 	}
 	return fmt.Sprintf("Expected %s from the model %s (%s); the measured %s %s: the model is %s its %s CI %s.",
-		pct(m.FailureRate), m.Formula, m.Why, pct(f.Summary.FailureRate), verdict, where, Level(f.Confidence), CI(f.CILow, f.CIHigh))
+		Pct(m.FailureRate), m.Formula, m.Why, Pct(f.Summary.FailureRate), verdict, where, Level(f.Confidence), CI(f.CILow, f.CIHigh))
 }
-
-// Level formats a confidence: "95 %", "99.9 %".
-func Level(c float64) string {
-	return strconv.FormatFloat(math.Round(1e6*c)/1e4, 'f', -1, 64) + " %"
-}
-
-// pct formats a rate as "75.0 %".
-func pct(x float64) string { return fmt.Sprintf("%.1f %%", 100*x) }
-
-// CI formats an interval as "70.5–79.0 %".
-func CI(lo, hi float64) string { return fmt.Sprintf("%.1f–%.1f %%", 100*lo, 100*hi) }
 
 // classes lists failure classes by count: "antiforgery-undecryptable 200, session-missing 100".
 func classes(causes map[string]int) string {
 	return CountList(causes, " ")
-}
-
-// CountList lists m's keys most counted first (ties by name), each followed
-// by sep and its count: CountList(m, " ") is "session-missing 3,
-// antiforgery-undecryptable 2".
-func CountList(m map[string]int, sep string) string {
-	keys := slices.Collect(maps.Keys(m))
-	slices.SortFunc(keys, func(a, b string) int {
-		if m[a] != m[b] {
-			return m[b] - m[a]
-		}
-		return strings.Compare(a, b)
-	})
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s%s%d", k, sep, m[k])
-	}
-	return strings.Join(parts, ", ")
 }

@@ -16,8 +16,7 @@ import (
 
 func replayFixture(t *testing.T, cfg replaytest.Config, flow replay.Flow, n int) *replay.Result {
 	t.Helper()
-	srv, _ := replaytest.NewServer(cfg)
-	t.Cleanup(srv.Close)
+	srv, _ := replaytest.NewServer(t, cfg)
 	pool := x509.NewCertPool()
 	pool.AddCert(srv.Certificate())
 	r, err := replay.New(srv.URL, replay.WithCAPool(pool))

@@ -261,7 +261,7 @@ func (e *evidence) verdict() (Kind, int, int) {
 
 func (e *evidence) text(f Finding, flow string) string {
 	s := f.Summary
-	head := fmt.Sprintf("%d of %d %s runs failed (%s, %s CI %s).", s.Failures, s.Runs, flow, pct(s.FailureRate), Level(f.Confidence), CI(f.CILow, f.CIHigh))
+	head := fmt.Sprintf("%d of %d %s runs failed (%s, %s CI %s).", s.Failures, s.Runs, flow, Pct(s.FailureRate), Level(f.Confidence), CI(f.CILow, f.CIHigh))
 	body := ""
 	switch f.Kind {
 	case CrossDatacenter:
@@ -373,14 +373,7 @@ func names(m map[string]int) string {
 	if len(m) == 0 {
 		return "a datacenter"
 	}
-	keys := slices.Collect(maps.Keys(m))
-	slices.SortFunc(keys, func(a, b string) int {
-		if m[a] != m[b] {
-			return m[b] - m[a]
-		}
-		return strings.Compare(a, b)
-	})
-	return strings.Join(keys, " and ")
+	return strings.Join(ByCount(m), " and ")
 }
 
 // refusedAfterLoss recognises a run whose last answer came from the edge

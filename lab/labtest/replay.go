@@ -94,11 +94,7 @@ func artifactBase(dir string) string {
 // fault has no single model.
 func record(res *replay.Result, model *stats.Model) {
 	GinkgoHelper()
-	opts := []diagnose.Option{diagnose.WithConfidence(Confidence)}
-	if model != nil {
-		opts = append(opts, diagnose.WithModel(*model))
-	}
-	finding := diagnose.Diagnose(res, opts...)
+	finding := diagnose.Analyse(res, model, diagnose.WithConfidence(Confidence)).Finding
 	AddReportEntry("replay "+res.Flow, finding.Text)
 
 	dir := ArtifactsDir()

@@ -51,7 +51,7 @@ func HaveFailuresExplainedBy(cause string, opts ...ExplainedOption) types.Gomega
 	}
 	share := "every failed run"
 	if e.atLeast < 1 {
-		share = fmt.Sprintf("at least %s of the failed runs", pct(e.atLeast))
+		share = fmt.Sprintf("at least %s of the failed runs", diagnose.Pct(e.atLeast))
 	}
 	kind := slices.Contains(kinds, diagnose.Kind(cause))
 	desc := fmt.Sprintf("to have %s explained by %s", share, cause)

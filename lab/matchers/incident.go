@@ -16,7 +16,7 @@ import (
 func IncidentReport(res *replay.Result, index int) string {
 	var b strings.Builder
 	s := res.Summary()
-	fmt.Fprintf(&b, "%s replay of %s: %d runs, %d failed (%s, 95 %% CI %s)\n", res.Flow, res.BaseURL, s.Runs, s.Failures, pct(s.FailureRate), diagnose.CI(s.CILow, s.CIHigh))
+	fmt.Fprintf(&b, "%s replay of %s: %d runs, %d failed (%s, 95 %% CI %s)\n", res.Flow, res.BaseURL, s.Runs, s.Failures, diagnose.Pct(s.FailureRate), diagnose.CI(s.CILow, s.CIHigh))
 	fmt.Fprintf(&b, "  causes: %s\n  datacenters (requests): %s\n  instances (requests): %s\n  crossed: %d failed runs, %d successful runs\n",
 		counts(s.Causes), counts(s.Datacenters), counts(s.Instances), s.CrossedFailed, s.CrossedOK)
 	f := diagnose.Diagnose(res)

@@ -100,7 +100,7 @@ func AllSucceed() types.GomegaMatcher {
 		case s.Runs == 0:
 			return verdict{why: "no run was recorded.", offender: -1}
 		case s.Failures > 0:
-			return verdict{why: fmt.Sprintf("%d of %d runs failed (%s).", s.Failures, s.Runs, pct(s.FailureRate)), offender: firstFailed(res, anyRun)}
+			return verdict{why: fmt.Sprintf("%d of %d runs failed (%s).", s.Failures, s.Runs, diagnose.Pct(s.FailureRate)), offender: firstFailed(res, anyRun)}
 		}
 		return verdict{ok: true, why: fmt.Sprintf("all %d runs succeeded.", s.Runs), offender: firstOK(res)}
 	})
@@ -112,7 +112,7 @@ func FailIntermittently() types.GomegaMatcher {
 	return newMatcher("to fail intermittently (95 % CI of the failure rate excluding 0 and 1)", func(res *replay.Result) verdict {
 		s := res.Summary()
 		ci := diagnose.CI(s.CILow, s.CIHigh)
-		v := verdict{why: fmt.Sprintf("%d of %d runs failed (%s, 95 %% CI %s).", s.Failures, s.Runs, pct(s.FailureRate), ci), offender: firstFailed(res, anyRun)}
+		v := verdict{why: fmt.Sprintf("%d of %d runs failed (%s, 95 %% CI %s).", s.Failures, s.Runs, diagnose.Pct(s.FailureRate), ci), offender: firstFailed(res, anyRun)}
 		v.ok = s.Runs > 0 && s.CILow > 0 && s.CIHigh < 1
 		if v.offender < 0 {
 			v.offender = firstOK(res)
@@ -153,11 +153,11 @@ func HaveFailureRateBelow(p float64) types.GomegaMatcher {
 // HaveFailureRateBelowAt is HaveFailureRateBelow at another confidence.
 func HaveFailureRateBelowAt(p, confidence float64) types.GomegaMatcher {
 	level := diagnose.Level(confidence)
-	return newMatcher(fmt.Sprintf("to have a failure rate below %s with %s confidence", pct(p), level), func(res *replay.Result) verdict {
+	return newMatcher(fmt.Sprintf("to have a failure rate below %s with %s confidence", diagnose.Pct(p), level), func(res *replay.Result) verdict {
 		s := res.Summary()
 		bound := stats.UpperBound(s.Failures, s.Runs, confidence)
 		v := verdict{ok: s.Runs > 0 && bound <= p, offender: firstFailed(res, anyRun)}
-		v.why = fmt.Sprintf("%d of %d runs failed and the one-sided %s upper bound is %s.", s.Failures, s.Runs, level, pct(bound))
+		v.why = fmt.Sprintf("%d of %d runs failed and the one-sided %s upper bound is %s.", s.Failures, s.Runs, level, diagnose.Pct(bound))
 		if s.Failures == 0 && !v.ok {
 			v.why += fmt.Sprintf(" No run failed, but %d runs are too few to claim that; %d would do.", s.Runs, stats.RunsToDetect(p, confidence))
 		}
@@ -178,7 +178,7 @@ func HaveFailureRateNear(model stats.Model) types.GomegaMatcher {
 func HaveFailureRateNearAt(model stats.Model, confidence float64) types.GomegaMatcher {
 	desc := "to have a failure rate near the model's"
 	if model.Applies {
-		desc = fmt.Sprintf("to have a failure rate near the model's %s (%s)", pct(model.FailureRate), model.Formula)
+		desc = fmt.Sprintf("to have a failure rate near the model's %s (%s)", diagnose.Pct(model.FailureRate), model.Formula)
 	}
 	return newMatcher(desc, func(res *replay.Result) verdict {
 		s := res.Summary()
@@ -186,14 +186,14 @@ func HaveFailureRateNearAt(model stats.Model, confidence float64) types.GomegaMa
 			return verdict{why: "the model does not apply: " + model.Why + ".", offender: firstFailed(res, anyRun)}
 		}
 		lo, hi := stats.Wilson(s.Failures, s.Runs, confidence)
-		ok := s.Runs > 0 && model.FailureRate >= lo-1e-12 && model.FailureRate <= hi+1e-12
+		ok := s.Runs > 0 && model.Inside(lo, hi)
 		inside := "outside"
 		if ok {
 			inside = "inside"
 		}
 		return verdict{ok: ok, offender: firstFailed(res, anyRun),
 			why: fmt.Sprintf("the measured rate is %s (%d of %d, %g %% CI %s) and the model's %s is %s it.",
-				pct(s.FailureRate), s.Failures, s.Runs, 100*confidence, diagnose.CI(lo, hi), pct(model.FailureRate), inside)}
+				diagnose.Pct(s.FailureRate), s.Failures, s.Runs, 100*confidence, diagnose.CI(lo, hi), diagnose.Pct(model.FailureRate), inside)}
 	})
 }
 
@@ -236,5 +236,3 @@ func HaveReissuedCookie(name string) types.GomegaMatcher {
 			why: fmt.Sprintf("%d of %d failed runs had %s re-issued; cookies re-issued in failed runs: %v.", with, failed, name, seen)}
 	})
 }
-
-func pct(x float64) string { return fmt.Sprintf("%.1f %%", 100*x) }

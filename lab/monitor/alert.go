@@ -132,9 +132,9 @@ func (a Alert) Line() string {
 	if a.Status == string(Recovered) {
 		verb = "RECOVERED"
 	}
-	line := fmt.Sprintf("%s %s at %s: %d of %d runs failed (%.1f %%, 95 %% CI %.1f–%.1f %%), threshold %.1f %% [%s]",
-		verb, a.Flow, a.URL, a.Window.Failures, a.Window.Runs, 100*a.Window.FailureRate,
-		100*a.Window.CI95Low, 100*a.Window.CI95High, 100*a.AlertAbove, a.Rule)
+	line := fmt.Sprintf("%s %s at %s: %d of %d runs failed (%s, 95 %% CI %s), threshold %s [%s]",
+		verb, a.Flow, a.URL, a.Window.Failures, a.Window.Runs, diagnose.Pct(a.Window.FailureRate),
+		diagnose.CI(a.Window.CI95Low, a.Window.CI95High), diagnose.Pct(a.AlertAbove), a.Rule)
 	if a.Status == string(Fired) {
 		line += fmt.Sprintf("; causes: %s; %s: %s", diagnose.CountList(a.Causes, " "), a.Finding, finding(a.Diagnosis))
 	}

@@ -26,8 +26,7 @@ const bound = 60 * time.Second
 // fakeEdge is the incident (or its fix) in-process.
 func fakeEdge(t *testing.T, cfg replaytest.Config) (string, replay.Option) {
 	t.Helper()
-	srv, _ := replaytest.NewServer(cfg)
-	t.Cleanup(srv.Close)
+	srv, _ := replaytest.NewServer(t, cfg)
 	pool := x509.NewCertPool()
 	pool.AddCert(srv.Certificate())
 	return srv.URL, replay.WithCAPool(pool)
@@ -172,8 +171,7 @@ func TestTheMonitorStaysQuietWithEdgePersistence(t *testing.T) {
 }
 
 func TestTheMonitorRecoversOnceTheFailuresStopAndOnlyThenMayFireAgain(t *testing.T) {
-	srv, edge := replaytest.NewServer(replaytest.Config{Seed: 11})
-	defer srv.Close()
+	srv, edge := replaytest.NewServer(t, replaytest.Config{Seed: 11})
 	pool := x509.NewCertPool()
 	pool.AddCert(srv.Certificate())
 	h, hookURL := newHook(t, always(http.StatusOK))
@@ -189,7 +187,7 @@ func TestTheMonitorRecoversOnceTheFailuresStopAndOnlyThenMayFireAgain(t *testing
 		for a := range h.got {
 			switch a.Status {
 			case "firing":
-				edge.Stop("dc-west") // one datacenter left: every login works
+				edge.Stop(t, "dc-west") // one datacenter left: every login works
 			case "resolved":
 				return
 			}

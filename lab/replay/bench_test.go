@@ -17,8 +17,7 @@ import (
 const runsPerOp = 8
 
 func BenchmarkReplayLogin(b *testing.B) {
-	srv, _ := replaytest.NewServer(replaytest.Config{Seed: 1})
-	defer srv.Close()
+	srv, _ := replaytest.NewServer(b, replaytest.Config{Seed: 1})
 	pool := x509.NewCertPool()
 	pool.AddCert(srv.Certificate())
 	for _, conc := range []int{1, 16} {

@@ -26,11 +26,11 @@ func holdAfterSignIn(held chan<- int, release <-chan struct{}) replay.Option {
 	})
 }
 
-// accountCounter serves the fake topology and counts GET /account.
+// accountCounter serves the in-process topology and counts GET /account.
 func accountCounter(t *testing.T) (*httptest.Server, *atomic.Int64) {
 	t.Helper()
 	var accounts atomic.Int64
-	edge := replaytest.New(replaytest.Config{Datacenters: []string{"dc-east"}})
+	edge := replaytest.New(t, replaytest.Config{Datacenters: []string{"dc-east"}})
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/account" {
 			accounts.Add(1)

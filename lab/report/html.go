@@ -93,7 +93,7 @@ func newActView(a Act) (actView, error) {
 			v.Narrative = append(v.Narrative, p)
 		}
 	}
-	v.Summary = summaryView{Runs: s.Runs, Failures: s.Failures, Rate: pct(s.FailureRate),
+	v.Summary = summaryView{Runs: s.Runs, Failures: s.Failures, Rate: diagnose.Pct(s.FailureRate),
 		CI: diagnose.CI(s.CILow, s.CIHigh), Expected: expected(a.Model)}
 	if res := a.Result; res != nil {
 		v.Summary.Flow = res.Flow
@@ -133,7 +133,7 @@ func expected(model *stats.Model) string {
 	case model == nil:
 		return "—"
 	case model.Applies:
-		return fmt.Sprintf("%s (%s)", pct(model.FailureRate), model.Formula)
+		return fmt.Sprintf("%s (%s)", diagnose.Pct(model.FailureRate), model.Formula)
 	default:
 		return "n/a: " + model.Why
 	}
@@ -146,7 +146,7 @@ func countViews(m map[string]int) []countView {
 	}
 	var out []countView
 	for _, k := range sortedKeys(m) {
-		out = append(out, countView{Name: k, Count: m[k], Share: pct(float64(m[k]) / float64(max(total, 1)))})
+		out = append(out, countView{Name: k, Count: m[k], Share: diagnose.Pct(float64(m[k]) / float64(max(total, 1)))})
 	}
 	return out
 }

@@ -59,7 +59,7 @@ func JSON(res *replay.Result, finding diagnose.Finding, model *stats.Model) Summ
 	out := Summary{Runs: s.Runs, Failed: s.Failures, FailureRate: s.FailureRate, CI95Low: s.CILow, CI95High: s.CIHigh,
 		Causes: s.Causes, Datacenters: s.Datacenters, Instances: s.Instances, CrossedFailed: s.CrossedFailed, CrossedOK: s.CrossedOK,
 		Diagnosis: finding.Text, Finding: string(finding.Kind), ModelAgrees: finding.ModelAgrees}
-	out.Confidence, out.CILow, out.CIHigh = judgement(s, finding)
+	out.Confidence, out.CILow, out.CIHigh = diagnose.Judgement(s, finding)
 	if res != nil {
 		out.Flow, out.URL, out.Concurrency, out.ReusedConnections = res.Flow, res.BaseURL, res.Concurrency, res.Reused
 		out.Decision, out.Rule, out.ElapsedMS = string(res.Decision), res.Rule, res.Elapsed.Milliseconds()

@@ -105,12 +105,12 @@ func (m *md) heading(title string) { m.f("%s %s\n\n", m.h, title) }
 // judged the model against, so the table and the text make one claim.
 func (m *md) summary(res *replay.Result, s stats.Summary, finding diagnose.Finding, model *stats.Model) {
 	m.heading("Summary")
-	level, lo, hi := judgement(s, finding)
+	level, lo, hi := diagnose.Judgement(s, finding)
 	expected := "—"
 	switch {
 	case model == nil:
 	case model.Applies:
-		expected = fmt.Sprintf("%s (%s)", pct(model.FailureRate), model.Formula)
+		expected = fmt.Sprintf("%s (%s)", diagnose.Pct(model.FailureRate), model.Formula)
 	default:
 		expected = "n/a: " + escape(model.Why)
 	}
@@ -122,7 +122,7 @@ func (m *md) summary(res *replay.Result, s stats.Summary, finding diagnose.Findi
 		}
 	}
 	m.f("| flow | runs | failed | failure rate | %s CI | expected |\n|---|---:|---:|---:|---:|---|\n", diagnose.Level(level))
-	m.f("| %s | %d | %d | %s | %s | %s |\n\n", flow, s.Runs, s.Failures, pct(s.FailureRate), diagnose.CI(lo, hi), expected)
+	m.f("| %s | %d | %d | %s | %s | %s |\n\n", flow, s.Runs, s.Failures, diagnose.Pct(s.FailureRate), diagnose.CI(lo, hi), expected)
 	if res != nil {
 		m.f("Replayed against `%s`, concurrency %d, connections %s, in %s.", res.BaseURL, res.Concurrency, conn, res.Elapsed.Round(time.Millisecond))
 		if res.Rule != "" {
@@ -130,15 +130,6 @@ func (m *md) summary(res *replay.Result, s stats.Summary, finding diagnose.Findi
 		}
 		m.f(" Failed runs that crossed datacenters: %d; successful runs that crossed: %d.\n\n", s.CrossedFailed, s.CrossedOK)
 	}
-}
-
-// judgement is the confidence and interval of a finding, or the summary's
-// 95 % interval for a finding built without Diagnose.
-func judgement(s stats.Summary, f diagnose.Finding) (level, lo, hi float64) {
-	if f.Confidence <= 0 {
-		return 0.95, s.CILow, s.CIHigh
-	}
-	return f.Confidence, f.CILow, f.CIHigh
 }
 
 func (m *md) landing(s stats.Summary) {
@@ -149,7 +140,7 @@ func (m *md) landing(s stats.Summary) {
 	}
 	m.f("| datacenter | requests | share |\n|---|---:|---:|\n")
 	for _, dc := range sortedKeys(s.Datacenters) {
-		m.f("| %s | %d | %s |\n", dc, s.Datacenters[dc], pct(float64(s.Datacenters[dc])/float64(max(total, 1))))
+		m.f("| %s | %d | %s |\n", dc, s.Datacenters[dc], diagnose.Pct(float64(s.Datacenters[dc])/float64(max(total, 1))))
 	}
 	m.f("\n| instance | requests |\n|---|---:|\n")
 	for _, in := range sortedKeys(s.Instances) {
@@ -166,7 +157,7 @@ func (m *md) causes(s stats.Summary) {
 	}
 	m.f("| class | runs | share of failures |\n|---|---:|---:|\n")
 	for _, c := range sortedKeys(s.Causes) {
-		m.f("| %s | %d | %s |\n", c, s.Causes[c], pct(float64(s.Causes[c])/float64(s.Failures)))
+		m.f("| %s | %d | %s |\n", c, s.Causes[c], diagnose.Pct(float64(s.Causes[c])/float64(s.Failures)))
 	}
 	m.f("\n")
 }
@@ -174,8 +165,6 @@ func (m *md) causes(s stats.Summary) {
 func sortedKeys(m map[string]int) []string {
 	return slices.Sorted(maps.Keys(m))
 }
-
-func pct(x float64) string { return fmt.Sprintf("%.1f %%", 100*x) }
 
 // escape keeps table cells on one row.
 func escape(s string) string { return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s) }

@@ -11,30 +11,18 @@ import (
 
 // diagrams draws one failed run (the finding's example) and one successful run.
 func (m *md) diagrams(res *replay.Result, finding diagnose.Finding) {
-	var failed, ok *replay.Run
-	for i := range res.Runs {
-		run := &res.Runs[i]
-		switch {
-		case !run.OK && (failed == nil || run.Index == finding.Example):
-			failed = run
-		case run.OK && ok == nil:
-			ok = run
-		}
-	}
-	if failed == nil && ok == nil {
+	runs := exampleRuns(res, finding)
+	if len(runs) == 0 {
 		return
 	}
 	m.heading("Sequence diagrams")
-	for _, run := range []*replay.Run{failed, ok} {
-		if run == nil {
-			continue
-		}
+	for _, run := range runs {
 		verdict := "succeeded"
 		if !run.OK {
 			verdict = fmt.Sprintf("failed with %s at step %s", run.Failure, run.FailedStep)
 		}
 		m.f("Run %d %s (datacenters: %s).\n\n", run.Index, verdict, strings.Join(run.Datacenters, " → "))
-		m.f("```mermaid\n%s```\n\n", Sequence(*run))
+		m.f("```mermaid\n%s```\n\n", Sequence(run))
 	}
 }
 

@@ -146,8 +146,7 @@ func TestHARMatchesSchema(t *testing.T) {
 }
 
 func TestHARFromRealReplayHasPostDataAndCookies(t *testing.T) {
-	srv, _ := replaytest.NewServer(replaytest.Config{Seed: 1})
-	defer srv.Close()
+	srv, _ := replaytest.NewServer(t, replaytest.Config{Seed: 1})
 	r, err := replay.New(srv.URL, replay.WithInsecure())
 	if err != nil {
 		t.Fatal(err)

@@ -53,7 +53,7 @@ func (dc Datacenter) withDefaults() Datacenter {
 	if dc.Instances == 0 {
 		dc.Instances = 2
 	}
-	dc.LB = dc.LB.withDefaults(Tier{
+	dc.LB = dc.LB.withEngineDefaults().withDefaults(Tier{
 		Selection:         "round-robin",
 		Persistence:       "cookie",
 		Cookie:            Cookie{Name: "lbs", Codec: "f5-encrypted"},

@@ -34,7 +34,10 @@ type Tier struct {
 	OnMemberDown      string        `yaml:"on_member_down,omitempty" json:"on_member_down"`
 	PassthroughSingle *bool         `yaml:"passthrough_single,omitempty" json:"passthrough_single"`
 	DecisionHeaders   *bool         `yaml:"decision_headers,omitempty" json:"decision_headers"`
-	Vendor            `yaml:",inline"`
+	// Engine is the balancer program of a datacenter tier: fakecdn (also
+	// "") or haproxy (engine.go); the edge is always fakecdn.
+	Engine string `yaml:"engine,omitempty" json:"engine,omitempty"`
+	Vendor `yaml:",inline"`
 }
 
 // Cookie is a persistence cookie: its name, codec and lifetime (0 = session

@@ -45,6 +45,7 @@ func (t Topology) Validate() error {
 		v.add("name", "%q is not a DNS label (lower-case letters, digits and '-', at most 63)", t.Name)
 	}
 	v.tier("edge", t.Edge.Tier)
+	v.edgeEngine(t.Edge.Engine)
 	v.steering(t.Edge.EdgeSteering)
 	if len(t.Datacenters) == 0 {
 		v.add("datacenters", "at least one datacenter is required")
@@ -139,6 +140,7 @@ func (v *validator) datacenter(p string, dc Datacenter) {
 		v.add(p+".instances", "must be at least 1, got %d", dc.Instances)
 	}
 	v.tier(p+".lb", dc.LB)
+	v.engine(p+".lb", dc.LB)
 	v.oneOf(p+".app.machine_key", dc.App.MachineKey, MachineKeys)
 	v.oneOf(p+".app.sessions", dc.App.Sessions, SessionStores)
 	if dc.App.SessionTimeout < 0 {

@@ -96,8 +96,14 @@ func (d *driver) Start(ctx context.Context, p *plan.Plan, tlsFiles plan.TLSFiles
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	haproxyImage := ""
+	if p.UsesHAProxy() {
+		if haproxyImage, err = ensureHAProxyImage(ctx, cli, image, d.logf); err != nil {
+			return nil, fmt.Errorf("docker runtime: %w", err)
+		}
+	}
 	dep := &deployment{cli: cli, plan: p, tls: p.TLS(), nodes: map[string]*node{}, stores: map[string]*testcontainers.DockerContainer{}, created: d.created}
-	if err := dep.up(ctx, image, redis, tlsFiles); err != nil {
+	if err := dep.up(ctx, image, haproxyImage, redis, tlsFiles); err != nil {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 		defer cancel()
 		return nil, errors.Join(err, dep.Down(cctx))
@@ -105,16 +111,20 @@ func (d *driver) Start(ctx context.Context, p *plan.Plan, tlsFiles plan.TLSFiles
 	return dep, nil
 }
 
-// up creates the networks, then all containers, each in parallel. Cleanup is
+// up creates the networks, then all containers, each in parallel; HAProxy
+// LBs run haproxyImage. Cleanup is
 // by the run label, so whatever was created is found again even when
 // creation failed half-way.
-func (dep *deployment) up(ctx context.Context, image string, redis redisImage, tlsFiles plan.TLSFiles) error {
+func (dep *deployment) up(ctx context.Context, image, haproxyImage string, redis redisImage, tlsFiles plan.TLSFiles) error {
 	runID := dep.plan.RunID
 	specs := make([]spec, len(dep.plan.Nodes))
 	for i, n := range dep.plan.Nodes {
 		s, err := nodeSpec(runID, n, image, tlsFiles, dep.tls)
 		if err != nil {
 			return err
+		}
+		if n.Kind == plan.KindLB && n.LB.Tier.HAProxy() {
+			s = haproxySpec(s, n, haproxyImage)
 		}
 		specs[i] = s
 	}

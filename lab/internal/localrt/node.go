@@ -35,11 +35,15 @@ type node struct {
 	running bool
 	servers []*http.Server
 	lb      *fakecdn.LB
+	haproxy haproxyNode // datacenter LBs on HAProxy
 }
 
 // serve builds a fresh handler and serves it on main and admin; n.mu is held
 // or n is not shared yet. On error both listeners are closed.
 func (n *node) serve(main, admin net.Listener) error {
+	if n.isHAProxy() {
+		return n.serveHAProxy(main, admin)
+	}
 	h, adm, lb, err := n.build()
 	if err != nil {
 		main.Close()
@@ -128,6 +132,7 @@ func (n *node) Stop() error {
 	if n.lb != nil {
 		errs = append(errs, n.lb.Close())
 	}
+	errs = append(errs, n.haproxy.stop())
 	n.servers, n.lb, n.running = nil, nil, false
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("stop %s: %w", n.spec.Name, err)

@@ -1,94 +1,78 @@
 package replaytest
 
 import (
-	"encoding/base64"
+	"fmt"
 	"net/http"
-	"slices"
-	"strconv"
-	"strings"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stickylab/stickylab/fakeapp"
+	"github.com/stickylab/stickylab/fakecdn"
 )
 
-func (e *Edge) setCookie(w http.ResponseWriter, r *http.Request, name, value string) {
-	c := &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, Secure: r.TLS != nil}
-	http.SetCookie(w, c)
+// datacenter is a round-robin LB with its own f5-encrypted lbs cookie in
+// front of cfg.Instances app instances.
+func datacenter(t testing.TB, cfg Config, dc string) http.Handler {
+	t.Helper()
+	key := fakeapp.KeyScopeDatacenter
+	if cfg.SharedKey {
+		key = fakeapp.KeyScopeShared
+	}
+	var members []fakecdn.MemberConfig
+	for i := range cfg.Instances {
+		name := fmt.Sprintf("%s-%d", dc, i+1)
+		app, err := fakeapp.New(fakeapp.Config{Datacenter: dc, Instance: name, KeyScope: key})
+		if err != nil {
+			t.Fatalf("fakeapp %s: %v", name, err)
+		}
+		var h http.Handler = app
+		if cfg.NoFailureHeader {
+			h = withoutFailureHeader(app)
+		}
+		members = append(members, fakecdn.MemberConfig{Name: name, URL: serve(t, h)})
+	}
+	return loadBalancer(t, cfg, fakecdn.Config{Role: "dc", Name: dc, Members: members,
+		Selection: "round-robin", Persistence: "cookie"})
 }
 
-func (e *Edge) decide(w http.ResponseWriter, header, value string) {
-	if !e.cfg.NoDecision {
-		w.Header().Add(header, value)
+// loadBalancer is fakecdn with the topology's seed and decision headers.
+func loadBalancer(t testing.TB, cfg Config, c fakecdn.Config) *fakecdn.LB {
+	t.Helper()
+	c.Seed = int64(cfg.Seed)
+	c.DecisionHeaders = new(!cfg.NoDecision)
+	lb, err := fakecdn.New(c)
+	if err != nil {
+		t.Fatalf("fakecdn %s: %v", c.Name, err)
 	}
+	t.Cleanup(func() { lb.Close() })
+	return lb
 }
 
-// edge picks a datacenter: the pinned one when sticky and up, else weighted random.
-func (e *Edge) edge(w http.ResponseWriter, r *http.Request) (string, bool) {
-	var up []int
-	for i, dc := range e.cfg.Datacenters {
-		if !e.down[dc] {
-			up = append(up, i)
-		}
-	}
-	if len(up) == 0 {
-		e.decide(w, "X-Stickylab-Edge", "dc=; reason=no-member")
-		http.Error(w, "no datacenter available", http.StatusServiceUnavailable)
-		return "", false
-	}
-	reason := "new"
-	pinned := ""
-	if e.cfg.EdgeSticky {
-		if c, err := r.Cookie("cdn_dc"); err == nil {
-			pinned = c.Value
-		}
-	}
-	var dc string
-	switch {
-	case pinned != "" && slices.Contains(e.cfg.Datacenters, pinned) && !e.down[pinned]:
-		dc, reason = pinned, "persisted"
-	case len(up) == 1 && !e.cfg.EdgeSticky:
-		dc, reason = e.cfg.Datacenters[up[0]], "passthrough"
-	default:
-		if pinned != "" && slices.Contains(e.cfg.Datacenters, pinned) {
-			reason = "failover"
-		}
-		dc = e.cfg.Datacenters[e.weighted(up)]
-	}
-	if e.cfg.EdgeSticky && dc != pinned {
-		e.setCookie(w, r, "cdn_dc", dc)
-	}
-	e.decide(w, "X-Stickylab-Edge", "dc="+dc+"; reason="+reason)
-	return dc, true
+// serve runs h on plain HTTP until the test ends and returns its URL.
+func serve(t testing.TB, h http.Handler) string {
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL
 }
 
-func (e *Edge) weighted(up []int) int {
-	var total float64
-	for _, i := range up {
-		total += e.cfg.Weights[i]
-	}
-	x := e.rng.Float64() * total
-	for _, i := range up {
-		x -= e.cfg.Weights[i]
-		if x < 0 {
-			return i
-		}
-	}
-	return up[len(up)-1]
+// withoutFailureHeader drops X-Stickylab-Failure, as a real app never
+// sends it: the client must tell failures by status and body.
+func withoutFailureHeader(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(headerless{w}, r)
+	})
 }
 
-// lb keeps a user on one instance with an "encrypted" lbs cookie that only
-// this datacenter's current key generation can read.
-func (e *Edge) lb(w http.ResponseWriter, r *http.Request, dc string) string {
-	prefix := dc + ":" + strconv.Itoa(e.keyGen[dc]) + ":"
-	reason := "new"
-	if c, err := r.Cookie("lbs"); err == nil {
-		raw, _ := base64.StdEncoding.DecodeString(strings.TrimPrefix(c.Value, "!"))
-		if inst, ok := strings.CutPrefix(string(raw), prefix); ok {
-			e.decide(w, "X-Stickylab-LB", "lb="+dc+"; member="+inst+"; reason=persisted")
-			return inst
-		}
-		reason = "undecodable"
-	}
-	e.rr[dc]++
-	inst := dc + "-" + strconv.Itoa((e.rr[dc]-1)%e.cfg.Instances+1)
-	e.setCookie(w, r, "lbs", "!"+base64.StdEncoding.EncodeToString([]byte(prefix+inst)))
-	e.decide(w, "X-Stickylab-LB", "lb="+dc+"; member="+inst+"; reason="+reason)
-	return inst
+type headerless struct{ http.ResponseWriter }
+
+func (w headerless) WriteHeader(code int) {
+	w.Header().Del(fakeapp.HeaderFailure)
+	w.ResponseWriter.WriteHeader(code)
 }
+
+func (w headerless) Write(b []byte) (int, error) {
+	w.Header().Del(fakeapp.HeaderFailure)
+	return w.ResponseWriter.Write(b)
+}
+
+func (w headerless) Unwrap() http.ResponseWriter { return w.ResponseWriter }

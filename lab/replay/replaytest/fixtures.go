@@ -7,8 +7,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stickylab/stickylab/fakeapp"
 	"github.com/stickylab/stickylab/lab/replay"
 )
+
+// AntiForgeryCookie is the incident's anti-forgery cookie name, as fakeapp sets it.
+const AntiForgeryCookie = fakeapp.DefaultAntiForgeryCookie
 
 // Hop builds a recorded hop answered by servedBy ("dc/instance"), with the
 // response headers the contract puts there. Extra response headers come in
