@@ -11,15 +11,9 @@ import (
 	"github.com/stickylab/stickylab/lab/topology"
 )
 
-// redisLab is two datacenters of one instance with a shared key and their
-// sessions in Redis laid out as r.
-func redisLab(t *testing.T, r topology.Redis) *lab.Lab {
-	t.Helper()
-	if r.Layout == "replicated" {
-		if _, err := exec.LookPath("redis-server"); err != nil {
-			t.Skip("redis.layout replicated needs redis-server (apt-get install redis-server)")
-		}
-	}
+// redisTopology is two datacenters of one instance with a shared key and
+// their sessions in Redis laid out as r.
+func redisTopology(r topology.Redis) topology.Topology {
 	topo := topology.Default()
 	topo.Seed = 42
 	topo.Redis = &r
@@ -27,11 +21,28 @@ func redisLab(t *testing.T, r topology.Redis) *lab.Lab {
 		topo.Datacenters[i].Instances = 1
 		topo.Datacenters[i].App = topology.App{MachineKey: "shared", Sessions: "redis"}
 	}
-	return upLocal(t, topo)
+	return topo
+}
+
+// redisLab is redisTopology(r) on the local runtime.
+func redisLab(t *testing.T, r topology.Redis) *lab.Lab {
+	t.Helper()
+	if r.Layout == "replicated" {
+		if _, err := exec.LookPath("redis-server"); err != nil {
+			t.Skip("redis.layout replicated needs redis-server (apt-get install redis-server)")
+		}
+	}
+	return upLocal(t, redisTopology(r))
 }
 
 func TestAStoppedRedisIsAStoreFailureNeverANewSession(t *testing.T) {
-	l := redisLab(t, topology.Redis{Layout: "shared"})
+	stoppedRedisFailsLogins(t, redisLab(t, topology.Redis{Layout: "shared"}))
+}
+
+// stoppedRedisFailsLogins stops the store of a shared-layout lab, checks
+// that logins fail with session-store-unavailable, and starts it again.
+func stoppedRedisFailsLogins(t *testing.T, l *lab.Lab) {
+	t.Helper()
 	ctx := ctxFor(t)
 	if err := l.StopRedis(ctx, "dc-west"); err != nil {
 		t.Fatal(err)

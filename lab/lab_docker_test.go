@@ -107,3 +107,17 @@ func TestChangesSurviveRestartsDocker(t *testing.T) {
 func TestCookiesOfARotatedKeyStillDecodeAfterARestartDocker(t *testing.T) {
 	rotatedCookieSurvivesRestart(dockerCtx(t), t, upDocker(t, oneDatacenter(2)))
 }
+
+func TestAStoppedRedisIsAStoreFailureNeverANewSessionDocker(t *testing.T) {
+	if err := dockerrt.Available(t.Context()); err != nil {
+		testenv.Skip(t, testenv.RequireDocker, "no Docker engine: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), dockerTimeout)
+	defer cancel()
+	l, err := lab.Up(ctx, redisTopology(topology.Redis{Layout: "shared"}), lab.WithRuntime("docker"), lab.WithLogf(t.Logf))
+	t.Cleanup(func() { _ = l.Down(context.Background()) })
+	if err != nil {
+		t.Fatalf("up: %v", err)
+	}
+	stoppedRedisFailsLogins(t, l)
+}
