@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 func testMembers(weights ...float64) []*member {
@@ -109,7 +111,7 @@ func TestConsistentHashMovesOnlyNewShare(t *testing.T) {
 
 func TestConsistentHashReasonAndFallback(t *testing.T) {
 	a, b := newBackend(t, "dc-east-1"), newBackend(t, "dc-east-2")
-	lb := newTestLB(t, Config{Role: "dc", Name: "dc-east", Members: members(a, b), Selection: "consistent-hash", HashCookie: "ASP.NET_SessionId"})
+	lb := newTestLB(t, Config{Role: "dc", Name: "dc-east", Members: members(a, b), Tier: policy.Tier{Selection: "consistent-hash", HashCookie: "ASP.NET_SessionId"}})
 	r := do(t, lb, map[string]string{"ASP.NET_SessionId": "abc"})
 	if reasonOf(r) != ReasonHash {
 		t.Fatalf("reason %q", reasonOf(r))

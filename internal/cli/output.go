@@ -127,14 +127,14 @@ func persistText(t topology.Tier) string {
 	case "cookie":
 		return t.Cookie.Name + " cookie"
 	}
-	return t.Persistence + " persistence"
+	return string(t.Persistence) + " persistence"
 }
 
 // detailsText is the rest of the topology that matters to the failure.
 func detailsText(t topology.Topology) string {
-	edge := t.Edge.Selection + " selection"
+	edge := string(t.Edge.Selection) + " selection"
 	if t.Edge.Persistence == "cookie" {
-		edge += ", " + t.Edge.Cookie.Codec + " cookie"
+		edge += ", " + string(t.Edge.Cookie.Codec) + " cookie"
 	}
 	if topology.On(t.Edge.PassthroughSingle, false) {
 		edge += ", passthrough when one datacenter is up"
@@ -142,9 +142,9 @@ func detailsText(t topology.Topology) string {
 	parts := []string{"edge: " + edge}
 	if len(t.Datacenters) > 0 {
 		dc := t.Datacenters[0]
-		lb := dc.LB.Selection
+		lb := string(dc.LB.Selection)
 		if dc.LB.Persistence == "cookie" {
-			lb += ", " + dc.LB.Cookie.Codec + " cookie"
+			lb += ", " + string(dc.LB.Cookie.Codec) + " cookie"
 		}
 		key := "machine key per " + dc.App.MachineKey
 		if dc.App.MachineKey == "shared" {
