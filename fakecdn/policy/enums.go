@@ -26,6 +26,10 @@ const (
 // Persistences are the valid persistence kinds.
 var Persistences = []Persistence{PersistNone, PersistCookie, PersistSourceIP}
 
+// ParsePersistence is s as a persistence kind, or an error naming the
+// valid ones.
+func ParsePersistence(s string) (Persistence, error) { return OneOf(fieldPersistence, s, Persistences) }
+
 // Codec names a persistence cookie format. The valid ones are those
 // registered (Codecs).
 type Codec string

@@ -5,6 +5,8 @@ import (
 	"strings"
 )
 
+const fieldPersistence = "persistence"
+
 // Validate checks the policy fields, each problem naming its field as the
 // configuration file does ("cookie.codec"). Selections and codecs must be
 // registered. A cookie name and codec left empty are accepted when v's
@@ -12,7 +14,7 @@ import (
 func (t Tier) Validate(v Vendor) ConfigError {
 	var errs ConfigError
 	oneOf(&errs, "selection", t.Selection, Selections())
-	oneOf(&errs, "persistence", t.Persistence, Persistences)
+	oneOf(&errs, fieldPersistence, t.Persistence, Persistences)
 	oneOf(&errs, "undecodable", t.Undecodable, Undecodables)
 	oneOf(&errs, "on_member_down", t.OnMemberDown, MemberDowns)
 	if t.Selection == ConsistentHash && t.HashCookie == "" {

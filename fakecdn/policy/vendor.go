@@ -42,7 +42,7 @@ const (
 var (
 	Profiles              = []string{ProfileGeneric, ProfileAkamaiALB, ProfileCloudflare, ProfileAWSALB}
 	SessionAffinities     = []string{"none", "cookie", "ip_cookie", "header"}
-	ZeroDowntimeFailovers = []string{"none", "temporary", "sticky"}
+	ZeroDowntimeFailovers = []string{"none", string(Temporary), "sticky"}
 	CookieExpiries        = []string{"NONE", "NEVER", "ON_BROWSER_CLOSE", ExpiryFixedDate, ExpiryDuration, "ORIGIN_SESSION"}
 	SameSites             = []string{"Lax", "Strict", "None"}
 	Steerings             = []string{"per-request", SteeringDNS}

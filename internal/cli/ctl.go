@@ -99,7 +99,7 @@ func ctlPersistenceCmd(s Streams, load stateLoader) *cobra.Command {
   stickylab ctl persistence dc-east none`,
 		Args: cobra.ExactArgs(2),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			persistence, err := policy.OneOf("persistence", args[1], policy.Persistences)
+			persistence, err := policy.ParsePersistence(args[1])
 			if err != nil {
 				return badInput("%v", err)
 			}

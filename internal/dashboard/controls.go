@@ -106,7 +106,7 @@ func (s *Server) setPersistence(ctx context.Context, req persistenceRequest) (st
 	if err := s.checkLB(req.Target); err != nil {
 		return "", err
 	}
-	persistence, err := policy.OneOf("persistence", req.Persistence, policy.Persistences)
+	persistence, err := policy.ParsePersistence(req.Persistence)
 	if err != nil {
 		return "", bad("%v", err)
 	}
