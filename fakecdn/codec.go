@@ -1,11 +1,9 @@
 package fakecdn
 
 import (
-	"fmt"
 	"io"
 	"net/netip"
 	"slices"
-	"sync"
 
 	"github.com/stickylab/stickylab/fakecdn/policy"
 )
@@ -53,33 +51,17 @@ type CodecSpec struct {
 	Version1 bool
 }
 
-var (
-	codecMu  sync.RWMutex
-	registry = map[policy.Codec]CodecSpec{}
-)
+var codecs = newRegistry[policy.Codec, CodecSpec]("codec", policy.RegisterCodec)
 
 // RegisterCodec adds a codec under name, here and in package policy (so a
 // configuration or a topology may name it); each codec file calls it from
 // init. It panics on a name registered twice.
-func RegisterCodec(name policy.Codec, spec CodecSpec) {
-	codecMu.Lock()
-	defer codecMu.Unlock()
-	policy.RegisterCodec(name)
-	registry[name] = spec
-}
+func RegisterCodec(name policy.Codec, spec CodecSpec) { codecs.add(name, spec) }
 
 // CodecNames lists the registered codecs, sorted.
 func CodecNames() []policy.Codec { return policy.Codecs() }
 
-func codecSpec(name policy.Codec) (CodecSpec, error) {
-	codecMu.RLock()
-	defer codecMu.RUnlock()
-	s, ok := registry[name]
-	if !ok {
-		return s, fmt.Errorf("codec %q is not one of %v", name, CodecNames())
-	}
-	return s, nil
-}
+func codecSpec(name policy.Codec) (CodecSpec, error) { return codecs.get(name) }
 
 // NewCodec builds the registered codec name.
 func NewCodec(name policy.Codec, env CodecEnv) (Codec, error) {

@@ -15,7 +15,8 @@ import (
 // those of the topology file's edge:/lb: blocks (see docs/ARCHITECTURE.md).
 type Config = policy.Config
 
-// The configuration's parts, defined in package policy.
+// The configuration's parts and the admin API's wire types (GET /state,
+// PATCH /config, PATCH /members/{name}), defined in package policy.
 type (
 	MemberConfig = policy.Member
 	CookieConfig = policy.Cookie
@@ -23,6 +24,11 @@ type (
 	Duration     = policy.Duration
 	FieldError   = policy.FieldError
 	ConfigError  = policy.ConfigError
+	State        = policy.State
+	MemberState  = policy.MemberState
+	ConfigPatch  = policy.Patch
+	CookiePatch  = policy.CookiePatch
+	MemberPatch  = policy.MemberPatch
 )
 
 // ParseConfig reads a YAML (or JSON) configuration strictly: unknown fields

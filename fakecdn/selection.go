@@ -1,9 +1,7 @@
 package fakecdn
 
 import (
-	"fmt"
 	"net/http"
-	"sync"
 
 	"github.com/stickylab/stickylab/fakecdn/policy"
 )
@@ -30,29 +28,19 @@ type selectionSpec struct {
 	hashes bool
 }
 
-var (
-	selectionMu       sync.RWMutex
-	selectionRegistry = map[policy.Selection]selectionSpec{}
-)
+var selections = newRegistry[policy.Selection, selectionSpec]("selection", policy.RegisterSelection)
 
 // registerSelection adds a selection policy under name, here and in package
 // policy (so a configuration or a topology may name it); each selection file
 // calls it from init.
-func registerSelection(name policy.Selection, spec selectionSpec) {
-	selectionMu.Lock()
-	defer selectionMu.Unlock()
-	policy.RegisterSelection(name)
-	selectionRegistry[name] = spec
-}
+func registerSelection(name policy.Selection, spec selectionSpec) { selections.add(name, spec) }
 
 // newSelector builds the policy named by cfg.Selection over the pool, and
 // reports whether it hashes.
 func newSelector(cfg Config, p *pool, rng *lockedRand) (selector, bool, error) {
-	selectionMu.RLock()
-	spec, ok := selectionRegistry[cfg.Selection]
-	selectionMu.RUnlock()
-	if !ok {
-		return nil, false, fmt.Errorf("selection %q: unknown policy", cfg.Selection)
+	spec, err := selections.get(cfg.Selection)
+	if err != nil {
+		return nil, false, err
 	}
 	return spec.new(selectionEnv{cfg: cfg, pool: p, rng: rng}), spec.hashes, nil
 }

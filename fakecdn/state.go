@@ -4,17 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-
-	"github.com/stickylab/stickylab/fakecdn/policy"
-)
-
-// The admin API's wire types, defined in package policy.
-type (
-	State       = policy.State
-	MemberState = policy.MemberState
-	ConfigPatch = policy.Patch
-	CookiePatch = policy.CookiePatch
-	MemberPatch = policy.MemberPatch
 )
 
 // ErrUnknownMember is returned (wrapped) by SetMember for a name not in the pool.
