@@ -1,9 +1,6 @@
 package policy
 
-import (
-	"net/http"
-	"strings"
-)
+import "strings"
 
 const fieldPersistence = "persistence"
 
@@ -58,7 +55,16 @@ func (k Cookie) validate() ConfigError {
 	return errs
 }
 
-// ValidCookieName reports whether n may name a cookie.
+// ValidCookieName reports whether n may name a cookie: an HTTP token
+// (RFC 6265, RFC 9110's tchar), as net/http's Cookie.Valid checks it.
 func ValidCookieName(n string) bool {
-	return n != "" && (&http.Cookie{Name: n, Value: "x"}).Valid() == nil
+	if n == "" {
+		return false
+	}
+	for _, c := range []byte(n) {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
