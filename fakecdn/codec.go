@@ -51,7 +51,7 @@ type CodecSpec struct {
 	Version1 bool
 }
 
-var codecs = newRegistry[policy.Codec, CodecSpec]("codec", policy.RegisterCodec)
+var codecs = newRegistry[policy.Codec, CodecSpec](policy.RegisterCodec)
 
 // RegisterCodec adds a codec under name, here and in package policy (so a
 // configuration or a topology may name it); each codec file calls it from

@@ -2,7 +2,9 @@ package fakecdn
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -16,7 +18,9 @@ type registry[K ~string, V any] struct {
 	specs    map[K]V
 }
 
-func newRegistry[K ~string, V any](kind string, announce func(K)) *registry[K, V] {
+// newRegistry is named after K: policy.Selection holds "selection"s.
+func newRegistry[K ~string, V any](announce func(K)) *registry[K, V] {
+	kind := strings.ToLower(reflect.TypeFor[K]().Name())
 	return &registry[K, V]{kind: kind, announce: announce, specs: map[K]V{}}
 }
 

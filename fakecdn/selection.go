@@ -28,7 +28,7 @@ type selectionSpec struct {
 	hashes bool
 }
 
-var selections = newRegistry[policy.Selection, selectionSpec]("selection", policy.RegisterSelection)
+var selections = newRegistry[policy.Selection, selectionSpec](policy.RegisterSelection)
 
 // registerSelection adds a selection policy under name, here and in package
 // policy (so a configuration or a topology may name it); each selection file

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/stickylab/stickylab/fakecdn/policy"
@@ -124,5 +125,14 @@ func TestConsistentHashReasonAndFallback(t *testing.T) {
 	}
 	if reasonOf(do(t, lb, nil)) != ReasonNew {
 		t.Fatal("absent cookie must fall back to random (reason new)")
+	}
+}
+
+func TestAnUnregisteredSelectionIsNamedWithTheRegisteredOnes(t *testing.T) {
+	var cfg Config
+	cfg.Selection = "fastest"
+	_, _, err := newSelector(cfg, &pool{}, newLockedRand(1))
+	if err == nil || !strings.HasPrefix(err.Error(), `selection "fastest" is not one of [`) || !strings.Contains(err.Error(), string(policy.RoundRobin)) {
+		t.Fatalf("got %v", err)
 	}
 }
