@@ -4,14 +4,17 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
-// Header names of the wire contract (docs/ARCHITECTURE.md).
+// Header names of the wire contract, defined in package policy
+// (docs/ARCHITECTURE.md).
 const (
-	HeaderServedBy = "X-Served-By"
-	HeaderFailure  = "X-Stickylab-Failure"
-	HeaderEdge     = "X-Stickylab-Edge"
-	HeaderLB       = "X-Stickylab-LB"
+	HeaderServedBy = policy.HeaderServedBy
+	HeaderFailure  = policy.HeaderFailure
+	HeaderEdge     = policy.HeaderEdge
+	HeaderLB       = policy.HeaderLB
 )
 
 // decisionFields parses "dc=dc-east; reason=new" into its fields.
