@@ -1,29 +1,26 @@
 package fakeapp
 
-import "net/http"
+import (
+	"net/http"
 
-// Header names of the wire contract (docs/ARCHITECTURE.md).
-const (
-	HeaderServedBy = "X-Served-By"
-	HeaderFailure  = "X-Stickylab-Failure"
-	HeaderTiming   = "Server-Timing"
-	// HeaderStore says where the app read its sessions from when that is
-	// not where it writes them: "replica" (redis.layout replicated, outside
-	// the primary's datacenter). Absent otherwise.
-	HeaderStore = "X-Stickylab-Store"
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
-// Failure classes sent in X-Stickylab-Failure.
+// Header names and failure classes of the wire contract, defined once in
+// package policy (docs/ARCHITECTURE.md).
 const (
-	FailureMissingCookie  = "antiforgery-missing-cookie"
-	FailureMissingField   = "antiforgery-missing-field"
-	FailureUndecryptable  = "antiforgery-undecryptable"
-	FailureMismatch       = "antiforgery-mismatch"
-	FailureSessionMissing = "session-missing"
-	FailureBadCredentials = "bad-credentials"
-	// FailureStoreUnavailable: the session store could not be asked (ASP.NET's
-	// Redis provider throws; the request ends on the error page).
-	FailureStoreUnavailable = "session-store-unavailable"
+	HeaderServedBy = policy.HeaderServedBy
+	HeaderFailure  = policy.HeaderFailure
+	HeaderTiming   = policy.HeaderServerTiming
+	HeaderStore    = policy.HeaderStore
+
+	FailureMissingCookie    = policy.FailureMissingCookie
+	FailureMissingField     = policy.FailureMissingField
+	FailureUndecryptable    = policy.FailureUndecryptable
+	FailureMismatch         = policy.FailureMismatch
+	FailureSessionMissing   = policy.FailureSessionMissing
+	FailureBadCredentials   = policy.FailureBadCredentials
+	FailureStoreUnavailable = policy.FailureStoreUnavailable
 )
 
 // failure is a failed step: its class for machines, its message for people

@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"sort"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 // apiError is an admin API failure with its HTTP status (toxiproxy style):
@@ -77,22 +79,14 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func (lb *LB) patchConfig(r *http.Request) error {
 	var p ConfigPatch
 	var cookie map[string]json.RawMessage
-	err := decodeFields(r.Body, "", map[string]any{
-		"selection": &p.Selection, "selection_header": &p.SelectionHeader,
-		"hash_cookie": &p.HashCookie, "persistence": &p.Persistence,
-		"undecodable": &p.Undecodable, "on_member_down": &p.OnMemberDown,
-		"passthrough_single": &p.PassthroughSingle, "decision_headers": &p.DecisionHeaders,
-		"cookie": &cookie,
-	})
-	if err != nil {
+	fields := policy.Fields(&p)
+	fields["cookie"] = &cookie // decoded field by field below, so an error names cookie.<field>
+	if err := decodeFields(r.Body, "", fields); err != nil {
 		return err
 	}
 	if cookie != nil {
 		p.Cookie = &CookiePatch{}
-		if err := decodeRaw(cookie, "cookie.", map[string]any{
-			"name": &p.Cookie.Name, "codec": &p.Cookie.Codec, "ttl": &p.Cookie.TTL,
-			"nocache": &p.Cookie.NoCache, "httponly": &p.Cookie.HTTPOnly, "secure": &p.Cookie.Secure,
-		}); err != nil {
+		if err := decodeRaw(cookie, "cookie.", policy.Fields(p.Cookie)); err != nil {
 			return err
 		}
 	}
@@ -105,9 +99,7 @@ func (lb *LB) patchMember(r *http.Request) error {
 		return fmt.Errorf("member %q: %w", name, ErrUnknownMember)
 	}
 	var p MemberPatch
-	if err := decodeFields(r.Body, "", map[string]any{
-		"state": &p.State, "weight": &p.Weight, "delay": &p.Delay,
-	}); err != nil {
+	if err := decodeFields(r.Body, "", policy.Fields(&p)); err != nil {
 		return err
 	}
 	return lb.SetMember(name, p)

@@ -1,12 +1,11 @@
 package fakecdn
 
 import (
-	"fmt"
 	"io"
 	"net/netip"
 	"slices"
-	"sort"
-	"sync"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 // Target is what a codec may know about a member.
@@ -52,45 +51,20 @@ type CodecSpec struct {
 	Version1 bool
 }
 
-var (
-	codecMu  sync.RWMutex
-	registry = map[string]CodecSpec{}
-)
+var codecs = newRegistry[policy.Codec, CodecSpec](policy.RegisterCodec)
 
-// RegisterCodec adds a codec under name; each codec file calls it from init.
-func RegisterCodec(name string, spec CodecSpec) {
-	codecMu.Lock()
-	defer codecMu.Unlock()
-	if _, dup := registry[name]; dup {
-		panic("fakecdn: codec " + name + " registered twice")
-	}
-	registry[name] = spec
-}
+// RegisterCodec adds a codec under name, here and in package policy (so a
+// configuration or a topology may name it); each codec file calls it from
+// init. It panics on a name registered twice.
+func RegisterCodec(name policy.Codec, spec CodecSpec) { codecs.add(name, spec) }
 
 // CodecNames lists the registered codecs, sorted.
-func CodecNames() []string {
-	codecMu.RLock()
-	defer codecMu.RUnlock()
-	names := make([]string, 0, len(registry))
-	for n := range registry {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func CodecNames() []policy.Codec { return policy.Codecs() }
 
-func codecSpec(name string) (CodecSpec, error) {
-	codecMu.RLock()
-	defer codecMu.RUnlock()
-	s, ok := registry[name]
-	if !ok {
-		return s, fmt.Errorf("codec %q is not one of %v", name, CodecNames())
-	}
-	return s, nil
-}
+func codecSpec(name policy.Codec) (CodecSpec, error) { return codecs.get(name) }
 
 // NewCodec builds the registered codec name.
-func NewCodec(name string, env CodecEnv) (Codec, error) {
+func NewCodec(name policy.Codec, env CodecEnv) (Codec, error) {
 	s, err := codecSpec(name)
 	if err != nil {
 		return nil, err

@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"strings"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 // akamaiCodec is the Application Load Balancer Cloudlet's origin
@@ -21,7 +23,7 @@ type akamaiCodec struct {
 }
 
 func init() {
-	RegisterCodec("akamai-alb", CodecSpec{New: func(env CodecEnv) (Codec, error) {
+	RegisterCodec(policy.CodecAkamaiALB, CodecSpec{New: func(env CodecEnv) (Codec, error) {
 		salt := []byte(env.Salt)
 		if len(salt) == 0 { // "automatic salt": private to this LB
 			salt = env.Key

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 // sealedCodec writes the member name sealed with AES-GCM under a key
@@ -26,12 +28,12 @@ type sealedCodec struct {
 }
 
 func init() {
-	RegisterCodec("f5-encrypted", CodecSpec{Version1: true, New: newSealed("f5-encrypted", "!", base64.StdEncoding)})
-	RegisterCodec("cloudflare", CodecSpec{New: newSealed("cloudflare", "", base64.RawURLEncoding)})
-	RegisterCodec("aws-alb", CodecSpec{New: newSealed("aws-alb", "", base64.StdEncoding)})
+	RegisterCodec(policy.CodecF5Encrypted, CodecSpec{Version1: true, New: newSealed(policy.CodecF5Encrypted, "!", base64.StdEncoding)})
+	RegisterCodec(policy.CodecCloudflare, CodecSpec{New: newSealed(policy.CodecCloudflare, "", base64.RawURLEncoding)})
+	RegisterCodec(policy.CodecAWSALB, CodecSpec{New: newSealed(policy.CodecAWSALB, "", base64.StdEncoding)})
 }
 
-func newSealed(name, prefix string, enc *base64.Encoding) func(CodecEnv) (Codec, error) {
+func newSealed(name policy.Codec, prefix string, enc *base64.Encoding) func(CodecEnv) (Codec, error) {
 	return func(env CodecEnv) (Codec, error) {
 		block, err := aes.NewCipher(env.Key)
 		if err != nil {
@@ -41,7 +43,7 @@ func newSealed(name, prefix string, enc *base64.Encoding) func(CodecEnv) (Codec,
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		return &sealedCodec{name: name, prefix: prefix, enc: enc.Strict(), aead: aead, rand: env.Rand, members: env.Members}, nil
+		return &sealedCodec{name: string(name), prefix: prefix, enc: enc.Strict(), aead: aead, rand: env.Rand, members: env.Members}, nil
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 type fakeTarget struct{ name, hostPort string }
@@ -43,7 +45,7 @@ func TestF5PlainWorkedExample(t *testing.T) {
 
 func TestCodecsRoundTrip(t *testing.T) {
 	for _, name := range CodecNames() {
-		t.Run(name, func(t *testing.T) {
+		t.Run(string(name), func(t *testing.T) {
 			c, err := NewCodec(name, testEnv(1))
 			if err != nil {
 				t.Fatal(err)
@@ -66,7 +68,7 @@ func TestCodecsRoundTrip(t *testing.T) {
 }
 
 func TestCodecShapes(t *testing.T) {
-	enc := func(codec string) string {
+	enc := func(codec policy.Codec) string {
 		c, _ := NewCodec(codec, testEnv(1))
 		v, _ := c.Encode(codecTargets[0])
 		return v

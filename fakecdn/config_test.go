@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 func TestParseConfigFull(t *testing.T) {
@@ -71,14 +73,10 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestValidateReportsEveryField(t *testing.T) {
-	cfg := Config{
-		Role: "cdn", Persistence: "foo", Selection: "consistent-hash",
-		Members: []MemberConfig{
-			{Name: "a", URL: "http://a:80"},
-			{Name: "a", URL: "ftp://b", Weight: -1},
-		},
-		Cookie: CookieConfig{Codec: "rot13"},
-	}.WithDefaults()
+	cfg := Config{Role: "cdn", Members: []MemberConfig{
+		{Name: "a", URL: "http://a:80"},
+		{Name: "a", URL: "ftp://b", Weight: -1},
+	}, Tier: policy.Tier{Persistence: "foo", Selection: "consistent-hash", Cookie: CookieConfig{Codec: "rot13"}}}.WithDefaults()
 	err := cfg.Validate()
 	var ce ConfigError
 	if !errors.As(err, &ce) {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 // aged rewrites a dated cookie value as if issued first and last used
@@ -25,8 +27,7 @@ func aged(t *testing.T, v string, first, last time.Duration) string {
 // shows HAProxy's letters. A valid one has its last-use date updated (U).
 func TestCookiePastItsLifetimeIsTreatedAsAbsent(t *testing.T) {
 	a, b := newBackend(t, "dc-east-1"), newBackend(t, "dc-east-2")
-	cfg := Config{Role: "dc", Name: "dc-east", Members: members(a, b), Selection: "round-robin", Persistence: "cookie",
-		Cookie: CookieConfig{Name: "lbs", Codec: "plain", MaxIdle: Duration(time.Minute), MaxLife: Duration(time.Hour)}}
+	cfg := Config{Role: "dc", Name: "dc-east", Members: members(a, b), Tier: policy.Tier{Selection: "round-robin", Persistence: "cookie", Cookie: CookieConfig{Name: "lbs", Codec: "plain", MaxIdle: Duration(time.Minute), MaxLife: Duration(time.Hour)}}}
 	logs, opt := withLog()
 	lb := newTestLB(t, cfg, opt)
 	v := cookieValue(setCookie(do(t, lb, nil), "lbs"))
@@ -60,8 +61,7 @@ func TestCookiePastItsLifetimeIsTreatedAsAbsent(t *testing.T) {
 // A refreshed cookie keeps its first date: max_life still ends it.
 func TestRefreshKeepsTheFirstDate(t *testing.T) {
 	a := newBackend(t, "dc-east-1")
-	lb := newTestLB(t, Config{Role: "dc", Name: "dc-east", Members: members(a), Persistence: "cookie",
-		Cookie: CookieConfig{Name: "lbs", Codec: "plain", MaxIdle: Duration(time.Minute)}})
+	lb := newTestLB(t, Config{Role: "dc", Name: "dc-east", Members: members(a), Tier: policy.Tier{Persistence: "cookie", Cookie: CookieConfig{Name: "lbs", Codec: "plain", MaxIdle: Duration(time.Minute)}}})
 	v := cookieValue(setCookie(do(t, lb, nil), "lbs"))
 	old := aged(t, v, time.Hour, time.Second)
 	got := cookieValue(setCookie(do(t, lb, map[string]string{"lbs": old}), "lbs"))

@@ -3,6 +3,8 @@ package fakecdn
 import (
 	"net/http"
 	"strings"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 // The access log's cookie field is the last two characters of HAProxy's
@@ -69,7 +71,7 @@ func (s *snapshot) insertCookie(h http.Header, d *decision) {
 		if s.cfg.Cookie.NoCache && cacheable(h) {
 			h.Add("Cache-Control", "private")
 		}
-	case s.cfg.Persistence == "cookie" && providesCookie(h, s.cfg.Cookie.Name):
+	case s.cfg.Persistence == policy.PersistCookie && providesCookie(h, s.cfg.Cookie.Name):
 		d.response = setCookieProvided
 	default:
 		d.response = setCookieNone
@@ -106,7 +108,7 @@ func providesCookie(h http.Header, name string) bool {
 
 // cookieLetters is the access log's two-letter cookie status of r.
 func cookieLetters(r *http.Request, s *snapshot, d *decision) string {
-	if s.cfg.Persistence != "cookie" {
+	if s.cfg.Persistence != policy.PersistCookie {
 		return "--"
 	}
 	req := d.status

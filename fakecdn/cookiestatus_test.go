@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 // appWith is a member that answers with the given response headers.
@@ -25,9 +27,8 @@ func appWith(t *testing.T, name string, header ...string) MemberConfig {
 // sent, what the response did with the cookie.
 func TestAccessLogCookieStatusInHAProxysTwoLetters(t *testing.T) {
 	a, b := newBackend(t, "dc-east-1"), newBackend(t, "dc-east-2")
-	plain := func(persistence string) Config {
-		return Config{Role: "dc", Name: "dc-east", Members: members(a, b), Selection: "round-robin",
-			Persistence: persistence, Cookie: CookieConfig{Name: "lbs", Codec: "plain"}}
+	plain := func(persistence policy.Persistence) Config {
+		return Config{Role: "dc", Name: "dc-east", Members: members(a, b), Tier: policy.Tier{Selection: "round-robin", Persistence: persistence, Cookie: CookieConfig{Name: "lbs", Codec: "plain"}}}
 	}
 	cases := []struct {
 		name    string
@@ -76,8 +77,7 @@ func TestAccessLogCookieStatusInHAProxysTwoLetters(t *testing.T) {
 // cacheable anyway, is left alone.
 func TestNoCacheMarksResponsesThatInsertTheCookiePrivate(t *testing.T) {
 	cfg := func(nocache bool, m MemberConfig) Config {
-		return Config{Role: "dc", Name: "dc-east", Members: []MemberConfig{m}, Persistence: "cookie",
-			Cookie: CookieConfig{Name: "lbs", Codec: "plain", NoCache: nocache}}
+		return Config{Role: "dc", Name: "dc-east", Members: []MemberConfig{m}, Tier: policy.Tier{Persistence: "cookie", Cookie: CookieConfig{Name: "lbs", Codec: "plain", NoCache: nocache}}}
 	}
 	public := appWith(t, "dc-east-1", "Cache-Control", "public, max-age=60")
 	lb := newTestLB(t, cfg(true, public))
@@ -113,7 +113,7 @@ func TestHTTPOnlyAndSecureAreConfigurable(t *testing.T) {
 	a := newBackend(t, "dc-east-1")
 	cookie := func(c CookieConfig, header ...string) string {
 		c.Name, c.Codec = "lbs", "plain"
-		lb := newTestLB(t, Config{Role: "dc", Name: "dc-east", Members: members(a), Persistence: "cookie", Cookie: c})
+		lb := newTestLB(t, Config{Role: "dc", Name: "dc-east", Members: members(a), Tier: policy.Tier{Persistence: "cookie", Cookie: c}})
 		return setCookie(do(t, lb, nil, header...), "lbs")
 	}
 	https := []string{"X-Forwarded-Proto", "https"}

@@ -3,25 +3,27 @@ package fakecdn
 import (
 	"net/http"
 	"time"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
-// Reasons named by the decision headers (docs/ARCHITECTURE.md).
+// Reasons named by the decision headers, defined in package policy
+// (docs/ARCHITECTURE.md).
 const (
-	ReasonPersisted   = "persisted"
-	ReasonNew         = "new"
-	ReasonHash        = "hash"
-	ReasonUndecodable = "undecodable"
-	ReasonFailover    = "failover"
-	ReasonTemporary   = "temporary"
-	ReasonPassthrough = "passthrough"
-	ReasonRejected    = "rejected"
-	ReasonMemberDown  = "member-down"
-	ReasonNoMember    = "no-member"
+	ReasonPersisted   = policy.ReasonPersisted
+	ReasonNew         = policy.ReasonNew
+	ReasonHash        = policy.ReasonHash
+	ReasonUndecodable = policy.ReasonUndecodable
+	ReasonFailover    = policy.ReasonFailover
+	ReasonTemporary   = policy.ReasonTemporary
+	ReasonPassthrough = policy.ReasonPassthrough
+	ReasonRejected    = policy.ReasonRejected
+	ReasonMemberDown  = policy.ReasonMemberDown
+	ReasonNoMember    = policy.ReasonNoMember
 )
 
 // Reasons lists every reason, for metrics.
-var Reasons = []string{ReasonPersisted, ReasonNew, ReasonHash, ReasonUndecodable, ReasonFailover,
-	ReasonTemporary, ReasonPassthrough, ReasonRejected, ReasonMemberDown, ReasonNoMember}
+var Reasons = policy.Reasons
 
 // decision is what the LB made of one request. member is nil for a 503.
 type decision struct {
@@ -44,7 +46,7 @@ func (s *snapshot) decide(r *http.Request, buf []*member) decision {
 	}
 	pinned, st := s.persist.pinned(r)
 	switch {
-	case st == statusInvalid && s.cfg.Undecodable == "reject":
+	case st == statusInvalid && s.cfg.Undecodable == policy.Reject:
 		return decision{reason: ReasonRejected, status: st}
 	case st == statusInvalid:
 		return s.fresh(r, usable, ReasonUndecodable, st, true)
@@ -69,9 +71,9 @@ type refresher interface {
 // cannot serve it; usable never contains that member.
 func (s *snapshot) pinnedDown(r *http.Request, pinned *member, usable []*member) decision {
 	switch s.cfg.OnMemberDown {
-	case "strict":
+	case policy.Strict:
 		return decision{name: pinned.name, reason: ReasonMemberDown, status: statusDown}
-	case "temporary":
+	case policy.Temporary:
 		return s.fresh(r, usable, ReasonTemporary, statusDown, false)
 	}
 	return s.fresh(r, usable, ReasonFailover, statusDown, true)

@@ -6,14 +6,16 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 // Decision header names (docs/ARCHITECTURE.md).
 const (
-	HeaderEdge          = "X-Stickylab-Edge"
-	HeaderLB            = "X-Stickylab-LB"
-	HeaderServerTiming  = "Server-Timing"
-	HeaderTrueClientIP  = "True-Client-IP"
+	HeaderEdge          = policy.HeaderEdge
+	HeaderLB            = policy.HeaderLB
+	HeaderServerTiming  = policy.HeaderServerTiming
+	HeaderTrueClientIP  = policy.HeaderTrueClientIP
 	headerXForwardedFor = "X-Forwarded-For"
 )
 
@@ -38,7 +40,7 @@ func writeDecision(h http.Header, s *snapshot, d *decision, dur time.Duration) {
 	var scratch [256]byte
 	b := scratch[:0]
 	key, tier := keyLB, "lb"
-	if s.cfg.Role == "edge" {
+	if s.cfg.Role == policy.RoleEdge {
 		key, tier = keyEdge, "edge"
 		b = append(b, "dc="...)
 	} else {

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 // LB is one load balancer: an edge or a datacenter LB. It is an
@@ -160,7 +162,7 @@ func deriveKey(seed int64, name string, n int) []byte {
 
 // build makes the snapshot for cfg; lb.mu is held (or lb is not shared yet).
 func (lb *LB) build(cfg Config) (*snapshot, error) {
-	sel, err := newSelector(cfg, lb.pool, lb.rng)
+	sel, hashing, err := newSelector(cfg, lb.pool, lb.rng)
 	if err != nil {
 		return nil, err
 	}
@@ -170,14 +172,14 @@ func (lb *LB) build(cfg Config) (*snapshot, error) {
 		pool:        lb.pool,
 		selector:    sel,
 		fallback:    &randomSelection{rng: lb.rng},
-		hashing:     hashes(sel),
+		hashing:     hashing,
 		passthrough: *cfg.PassthroughSingle,
 		headers:     *cfg.DecisionHeaders,
 		keyGen:      lb.keyN,
 		persist:     noPersistence{},
 	}
 	switch cfg.Persistence {
-	case "cookie":
+	case policy.PersistCookie:
 		spec, err := codecSpec(cfg.Cookie.Codec)
 		if err != nil {
 			return nil, &FieldError{Field: "cookie.codec", Msg: err.Error()}
@@ -197,7 +199,7 @@ func (lb *LB) build(cfg Config) (*snapshot, error) {
 			attrs: newCookieAttrs(cfg.Cookie),
 			life:  cookieLife{maxIdle: cfg.Cookie.MaxIdle.Std(), maxLife: cfg.Cookie.MaxLife.Std()},
 		}
-	case "source-ip":
+	case policy.PersistSourceIP:
 		lb.table.setTTL(cfg.SourceIPTTL.Std())
 		s.persist = &sourceIPPersistence{header: cfg.SelectionHeader, table: lb.table, pool: lb.pool}
 	}

@@ -10,13 +10,15 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
-// Member states set by the admin API.
+// Member states set by the admin API (package policy).
 const (
-	StateUp       = "up"
-	StateDown     = "down"
-	StateDraining = "draining"
+	StateUp       = policy.StateUp
+	StateDown     = policy.StateDown
+	StateDraining = policy.StateDraining
 )
 
 // member is one backend. Its identity (name, URL) is fixed; everything the

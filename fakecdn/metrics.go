@@ -8,6 +8,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 // metrics are this LB's own counters, exposed through its own Prometheus
@@ -93,7 +95,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	for _, m := range lb.pool.members {
 		counter(descRequests, float64(m.requests.Load()), m.name)
 		st := m.getState()
-		for _, s := range MemberStates {
+		for _, s := range policy.MemberStates {
 			gauge(descState, b2f(st == s), m.name, s)
 		}
 		gauge(descHealthy, b2f(m.healthy.Load()), m.name)

@@ -5,14 +5,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 func dcConfig(bs ...*backend) Config {
-	return Config{
-		Role: "dc", Name: "dc-east", Members: members(bs...),
-		Selection: "round-robin", Persistence: "cookie",
-		Cookie: CookieConfig{Name: "lbs", Codec: "f5-encrypted"},
-	}
+	return Config{Role: "dc", Name: "dc-east", Members: members(bs...), Tier: policy.Tier{Selection: "round-robin", Persistence: "cookie", Cookie: CookieConfig{Name: "lbs", Codec: "f5-encrypted"}}}
 }
 
 func TestCookiePersistenceNewThenPersisted(t *testing.T) {
@@ -61,7 +59,7 @@ func TestUndecodableReissueAndReject(t *testing.T) {
 	if r.StatusCode != 200 || reasonOf(r) != ReasonUndecodable || setCookie(r, "lbs") == "" {
 		t.Fatalf("reissue: %d %q %q", r.StatusCode, reasonOf(r), setCookie(r, "lbs"))
 	}
-	if err := lb.Configure(ConfigPatch{Undecodable: ptr("reject")}); err != nil {
+	if err := lb.Configure(ConfigPatch{Undecodable: ptr(policy.Reject)}); err != nil {
 		t.Fatal(err)
 	}
 	r = do(t, lb, map[string]string{"lbs": foreign})
@@ -83,7 +81,7 @@ func TestPinnedMemberDownPolicies(t *testing.T) {
 		t.Run(tc.policy, func(t *testing.T) {
 			a, b := newBackend(t, "dc-east-1"), newBackend(t, "dc-east-2")
 			cfg := dcConfig(a, b)
-			cfg.OnMemberDown = tc.policy
+			cfg.OnMemberDown = policy.MemberDown(tc.policy)
 			lb := newTestLB(t, cfg)
 			first := do(t, lb, nil)
 			pinned, pin := served(first), cookieValue(setCookie(first, "lbs"))
@@ -134,7 +132,7 @@ func TestDrainingKeepsPinnedGetsNoNew(t *testing.T) {
 
 func TestPassthroughSingleIgnoresCookie(t *testing.T) {
 	a, b := newBackend(t, "dc-east"), newBackend(t, "dc-west")
-	cfg := Config{Role: "edge", Members: members(a, b), Persistence: "cookie", Cookie: CookieConfig{Codec: "plain"}}
+	cfg := Config{Role: "edge", Members: members(a, b), Tier: policy.Tier{Persistence: "cookie", Cookie: CookieConfig{Codec: "plain"}}}
 	lb := newTestLB(t, cfg)
 	_ = lb.SetMember("dc-west", MemberPatch{State: ptr(StateDown)})
 	r := do(t, lb, map[string]string{"cdn_dc": "dc-west"})

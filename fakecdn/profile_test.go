@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 // edgeOf is an edge over two datacenters with the given profile fields.
@@ -27,21 +29,18 @@ func TestProfilesEmitTheirVendorsCookies(t *testing.T) {
 		want map[string][]string // cookie -> attributes it must carry
 		not  []string            // attributes it must not carry
 	}{
-		{"cloudflare: __cflb for 23 h", Config{Profile: "cloudflare", SessionAffinity: "cookie"},
+		{"cloudflare: __cflb for 23 h", Config{Vendor: policy.Vendor{Profile: "cloudflare", SessionAffinity: "cookie"}},
 			map[string][]string{"__cflb": {"Path=/", "Max-Age=82800", "Secure", "HttpOnly"}}, []string{"Version=1"}},
-		{"cloudflare ip_cookie: the same cookie", Config{Profile: "cloudflare", SessionAffinity: "ip_cookie"},
+		{"cloudflare ip_cookie: the same cookie", Config{Vendor: policy.Vendor{Profile: "cloudflare", SessionAffinity: "ip_cookie"}},
 			map[string][]string{"__cflb": {"Max-Age=82800"}}, nil},
-		{"aws-alb: AWSALB for a day and AWSALBCORS for cross-site requests", Config{Profile: "aws-alb", Persistence: "cookie"},
+		{"aws-alb: AWSALB for a day and AWSALBCORS for cross-site requests", Config{Tier: policy.Tier{Persistence: "cookie"}, Vendor: policy.Vendor{Profile: "aws-alb"}},
 			map[string][]string{"AWSALB": {"Path=/", "Max-Age=86400"}, "AWSALBCORS": {"Max-Age=86400", "SameSite=None", "Secure"}}, nil},
-		{"akamai-alb: a session cookie (ON_BROWSER_CLOSE), HttpOnly", Config{Profile: "akamai-alb", Persistence: "cookie"},
+		{"akamai-alb: a session cookie (ON_BROWSER_CLOSE), HttpOnly", Config{Tier: policy.Tier{Persistence: "cookie"}, Vendor: policy.Vendor{Profile: "akamai-alb"}},
 			map[string][]string{"__akaalb_edge": {"Path=/", "HttpOnly"}}, []string{"Max-Age", "Expires"}},
-		{"akamai-alb NEVER: a cookie that does not expire", Config{Profile: "akamai-alb", Persistence: "cookie",
-			Cookie: CookieConfig{Expiry: "NEVER"}}, map[string][]string{"__akaalb_edge": {"Max-Age=315360000"}}, nil},
-		{"akamai-alb FIXED_DATE", Config{Profile: "akamai-alb", Persistence: "cookie",
-			Cookie: CookieConfig{Expiry: "FIXED_DATE", ExpiresAt: "2030-01-02T03:04:05Z"}},
+		{"akamai-alb NEVER: a cookie that does not expire", Config{Tier: policy.Tier{Persistence: "cookie", Cookie: CookieConfig{Expiry: "NEVER"}}, Vendor: policy.Vendor{Profile: "akamai-alb"}}, map[string][]string{"__akaalb_edge": {"Max-Age=315360000"}}, nil},
+		{"akamai-alb FIXED_DATE", Config{Tier: policy.Tier{Persistence: "cookie", Cookie: CookieConfig{Expiry: "FIXED_DATE", ExpiresAt: "2030-01-02T03:04:05Z"}}, Vendor: policy.Vendor{Profile: "akamai-alb"}},
 			map[string][]string{"__akaalb_edge": {"Expires=Wed, 02 Jan 2030 03:04:05 GMT"}}, []string{"Max-Age"}},
-		{"an explicit field overrides the profile", Config{Profile: "cloudflare", SessionAffinity: "cookie",
-			Cookie: CookieConfig{Name: "lb_pin", TTL: Duration(3600e9), HTTPOnly: ptr(false)}},
+		{"an explicit field overrides the profile", Config{Tier: policy.Tier{Cookie: CookieConfig{Name: "lb_pin", TTL: Duration(3600e9), HTTPOnly: ptr(false)}}, Vendor: policy.Vendor{Profile: "cloudflare", SessionAffinity: "cookie"}},
 			map[string][]string{"lb_pin": {"Max-Age=3600"}}, []string{"HttpOnly"}},
 	}
 	for _, tc := range cases {
@@ -70,7 +69,7 @@ func TestProfilesEmitTheirVendorsCookies(t *testing.T) {
 
 // AWS's CORS cookie carries the same value as AWSALB, and either pins.
 func TestAWSALBCORSPinsLikeAWSALB(t *testing.T) {
-	lb := newTestLB(t, edgeOf(t, Config{Profile: "aws-alb", Persistence: "cookie"}))
+	lb := newTestLB(t, edgeOf(t, Config{Tier: policy.Tier{Persistence: "cookie"}, Vendor: policy.Vendor{Profile: "aws-alb"}}))
 	first := do(t, lb, nil, "X-Forwarded-Proto", "https")
 	v, cors := cookieValue(setCookie(first, "AWSALB")), cookieValue(setCookie(first, "AWSALBCORS"))
 	if v == "" || v != cors {
@@ -89,9 +88,7 @@ func TestAWSApplicationStickinessFollowsTheAppCookie(t *testing.T) {
 		member MemberConfig
 		want   bool
 	}{{withApp, true}, {without, false}} {
-		cfg := Config{Role: "edge", Name: "edge", Members: []MemberConfig{tc.member, appWith(t, "dc-west")},
-			Profile: "aws-alb", Persistence: "cookie", Selection: "round-robin", PassthroughSingle: ptr(false),
-			Cookie: CookieConfig{AppCookie: "ASP.NET_SessionId"}}
+		cfg := Config{Role: "edge", Name: "edge", Members: []MemberConfig{tc.member, appWith(t, "dc-west")}, Tier: policy.Tier{Persistence: "cookie", Selection: "round-robin", PassthroughSingle: ptr(false), Cookie: CookieConfig{AppCookie: "ASP.NET_SessionId"}}, Vendor: policy.Vendor{Profile: "aws-alb"}}
 		resp := do(t, newTestLB(t, cfg), nil)
 		if got := setCookie(resp, "AWSALBAPP-0") != ""; got != tc.want {
 			t.Errorf("app sets its cookie %v: AWSALBAPP-0 inserted %v; Set-Cookie %q", tc.want, got, resp.Header.Values("Set-Cookie"))
@@ -101,7 +98,7 @@ func TestAWSApplicationStickinessFollowsTheAppCookie(t *testing.T) {
 
 // Akamai's salted integrity check: a tampered cookie is treated as absent.
 func TestAkamaiTamperedCookieIsTreatedAsAbsent(t *testing.T) {
-	lb := newTestLB(t, edgeOf(t, Config{Profile: "akamai-alb", Persistence: "cookie", Cookie: CookieConfig{Salt: "s3cret"}}))
+	lb := newTestLB(t, edgeOf(t, Config{Tier: policy.Tier{Persistence: "cookie", Cookie: CookieConfig{Salt: "s3cret"}}, Vendor: policy.Vendor{Profile: "akamai-alb"}}))
 	v := cookieValue(setCookie(do(t, lb, nil), "__akaalb_edge"))
 	if r := reasonOf(do(t, lb, map[string]string{"__akaalb_edge": v})); r != ReasonPersisted {
 		t.Fatalf("genuine cookie %q: reason %q", v, r)
@@ -123,16 +120,16 @@ func TestProfilesRefuseValuesOutsideTheDocumentedRange(t *testing.T) {
 		cfg   Config
 		field string
 	}{
-		{Config{Profile: "cloudflare", SessionAffinity: "cookie", Cookie: CookieConfig{TTL: Duration(60e9)}}, "cookie.ttl"},
-		{Config{Profile: "cloudflare", SessionAffinity: "header", SelectionHeader: "X-User", SourceIPTTL: Duration(7200e9)}, "source_ip_ttl"},
-		{Config{Profile: "cloudflare", SessionAffinity: "header"}, "selection_header"},
-		{Config{Profile: "cloudflare", SessionAffinity: "sometimes"}, "session_affinity"},
-		{Config{Profile: "cloudflare", ZeroDowntimeFailover: "always"}, "zero_downtime_failover"},
-		{Config{Profile: "aws-alb", Persistence: "cookie", Cookie: CookieConfig{TTL: Duration(8 * 24 * 3600e9)}}, "cookie.ttl"},
-		{Config{Profile: "akamai-alb", Cookie: CookieConfig{Expiry: "TOMORROW"}}, "cookie.expiry"},
-		{Config{Profile: "akamai-alb", Cookie: CookieConfig{Expiry: "FIXED_DATE"}}, "cookie.expires_at"},
-		{Config{Profile: "akamai-alb", FailoverStatusCodes: []int{999}}, "failover_status_codes[0]"},
-		{Config{Profile: "fastly"}, "profile"},
+		{Config{Tier: policy.Tier{Cookie: CookieConfig{TTL: Duration(60e9)}}, Vendor: policy.Vendor{Profile: "cloudflare", SessionAffinity: "cookie"}}, "cookie.ttl"},
+		{Config{Tier: policy.Tier{SelectionHeader: "X-User", SourceIPTTL: Duration(7200e9)}, Vendor: policy.Vendor{Profile: "cloudflare", SessionAffinity: "header"}}, "source_ip_ttl"},
+		{Config{Vendor: policy.Vendor{Profile: "cloudflare", SessionAffinity: "header"}}, "selection_header"},
+		{Config{Vendor: policy.Vendor{Profile: "cloudflare", SessionAffinity: "sometimes"}}, "session_affinity"},
+		{Config{Vendor: policy.Vendor{Profile: "cloudflare", ZeroDowntimeFailover: "always"}}, "zero_downtime_failover"},
+		{Config{Tier: policy.Tier{Persistence: "cookie", Cookie: CookieConfig{TTL: Duration(8 * 24 * 3600e9)}}, Vendor: policy.Vendor{Profile: "aws-alb"}}, "cookie.ttl"},
+		{Config{Tier: policy.Tier{Cookie: CookieConfig{Expiry: "TOMORROW"}}, Vendor: policy.Vendor{Profile: "akamai-alb"}}, "cookie.expiry"},
+		{Config{Tier: policy.Tier{Cookie: CookieConfig{Expiry: "FIXED_DATE"}}, Vendor: policy.Vendor{Profile: "akamai-alb"}}, "cookie.expires_at"},
+		{Config{Vendor: policy.Vendor{Profile: "akamai-alb", FailoverStatusCodes: []int{999}}}, "failover_status_codes[0]"},
+		{Config{Vendor: policy.Vendor{Profile: "fastly"}}, "profile"},
 		{Config{Steering: "anycast"}, "steering"},
 	}
 	for _, tc := range cases {
@@ -163,8 +160,7 @@ func unwrapAll(err error) []error {
 // status is sent to another origin and the client re-pinned there; a POST
 // is not retried.
 func TestAkamaiOriginFailoverOnStatus(t *testing.T) {
-	cfg := Config{Role: "edge", Name: "edge", Profile: "akamai-alb", Persistence: "cookie",
-		Members: []MemberConfig{failing(t, "dc-east", 503), appWith(t, "dc-west")}}
+	cfg := Config{Role: "edge", Name: "edge", Members: []MemberConfig{failing(t, "dc-east", 503), appWith(t, "dc-west")}, Tier: policy.Tier{Persistence: "cookie"}, Vendor: policy.Vendor{Profile: "akamai-alb"}}
 	lb := newTestLB(t, cfg)
 	pin, _ := NewCodec("akamai-alb", CodecEnv{Key: lb.key, Members: []Target{lb.pool.get("dc-east")}})
 	v, _ := pin.Encode(lb.pool.get("dc-east"))
@@ -203,7 +199,7 @@ func TestDrainDurationEndsADrainingMembersSessions(t *testing.T) {
 		since  time.Duration
 		reason string
 	}{{Duration(time.Minute), time.Second, ReasonPersisted}, {Duration(time.Minute), 2 * time.Minute, ReasonFailover}, {0, time.Hour, ReasonPersisted}} {
-		lb := newTestLB(t, edgeOf(t, Config{Profile: "cloudflare", SessionAffinity: "cookie", DrainDuration: tc.drain, PassthroughSingle: ptr(false)}))
+		lb := newTestLB(t, edgeOf(t, Config{Tier: policy.Tier{PassthroughSingle: ptr(false)}, Vendor: policy.Vendor{Profile: "cloudflare", SessionAffinity: "cookie", DrainDuration: tc.drain}}))
 		v := cookieValue(setCookie(do(t, lb, nil), "__cflb"))
 		pinned := served(do(t, lb, map[string]string{"__cflb": v}))
 		m := lb.pool.get(pinned)

@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 // deadBackend is a member whose server is closed: connection refused.
@@ -27,10 +29,10 @@ func deadBackend(t *testing.T, name string) *backend {
 
 // plainDC is a dc LB with plain cookies (value = member name), so a test can
 // pin a request to a member without ever connecting to it.
-func plainDC(policy string, bs ...*backend) Config {
+func plainDC(onMemberDown policy.MemberDown, bs ...*backend) Config {
 	cfg := dcConfig(bs...)
 	cfg.Cookie.Codec = "plain"
-	cfg.OnMemberDown = policy
+	cfg.OnMemberDown = onMemberDown
 	return cfg
 }
 
@@ -92,7 +94,7 @@ func TestRedispatchPinnedToDeadMember(t *testing.T) {
 		t.Run(tc.policy, func(t *testing.T) {
 			dead, live := deadBackend(t, "dc-east-1"), newBackend(t, "dc-east-2")
 			logs, opt := withLog()
-			lb := newTestLB(t, plainDC(tc.policy, dead, live), opt)
+			lb := newTestLB(t, plainDC(policy.MemberDown(tc.policy), dead, live), opt)
 			r := do(t, lb, map[string]string{"lbs": "dc-east-1"})
 			body := served(r)
 			if r.StatusCode != tc.status || reasonOf(r) != tc.reason || (setCookie(r, "lbs") != "") != tc.setCookie {
@@ -191,8 +193,8 @@ func TestRedispatchNotWithLargeBody(t *testing.T) {
 }
 
 func TestRedispatchUnpinned(t *testing.T) {
-	for _, persistence := range []string{"none", "cookie"} {
-		t.Run(persistence, func(t *testing.T) {
+	for _, persistence := range []policy.Persistence{"none", "cookie"} {
+		t.Run(string(persistence), func(t *testing.T) {
 			dead, live := deadBackend(t, "dc-east-1"), newBackend(t, "dc-east-2")
 			cfg := plainDC("failover", dead, live) // round-robin picks dc-east-1 first
 			cfg.Persistence = persistence
@@ -230,7 +232,7 @@ func TestRedispatchAllDead(t *testing.T) {
 		{"dc-east-2", "failover", ReasonNoMember, ""},
 		{"dc-east-2", "strict", ReasonMemberDown, "dc-east-2"},
 	} {
-		lb := newTestLB(t, plainDC(tc.policy, bs...), WithTransport(rt))
+		lb := newTestLB(t, plainDC(policy.MemberDown(tc.policy), bs...), WithTransport(rt))
 		rt.n.Store(0)
 		var cookies map[string]string
 		if tc.cookie != "" {
@@ -283,7 +285,7 @@ func TestRedispatchChainedEdgeFailsOver(t *testing.T) {
 	_, westSrv := dc("dc-west")
 	edge := newTestLB(t, Config{Role: "edge", Members: []MemberConfig{
 		{Name: "dc-east", URL: eastSrv.URL, Weight: 1}, {Name: "dc-west", URL: westSrv.URL, Weight: 1},
-	}, Persistence: "cookie", Cookie: CookieConfig{Codec: "plain"}})
+	}, Tier: policy.Tier{Persistence: "cookie", Cookie: CookieConfig{Codec: "plain"}}})
 	first := do(t, edge, map[string]string{"cdn_dc": "dc-east"})
 	lbs := cookieValue(setCookie(first, "lbs"))
 	if first.Header.Get(HeaderEdge) != "dc=dc-east; reason=persisted" || lbs == "" {

@@ -5,7 +5,15 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
+
+func init() {
+	registerSelection(policy.ConsistentHash, selectionSpec{hashes: true, new: func(env selectionEnv) selector {
+		return newHashSelection(env.cfg.HashCookie, env.pool.members)
+	}})
+}
 
 // vnodesPerWeight is how many ring points one unit of weight gets.
 const vnodesPerWeight = 160

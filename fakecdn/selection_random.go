@@ -1,6 +1,16 @@
 package fakecdn
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
+)
+
+func init() {
+	registerSelection(policy.Random, selectionSpec{new: func(env selectionEnv) selector {
+		return &randomSelection{rng: env.rng}
+	}})
+}
 
 // randomSelection picks a candidate with probability proportional to its weight.
 type randomSelection struct{ rng *lockedRand }

@@ -3,7 +3,13 @@ package fakecdn
 import (
 	"net/http"
 	"sync"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
+
+func init() {
+	registerSelection(policy.RoundRobin, selectionSpec{new: func(selectionEnv) selector { return newRoundRobin() }})
+}
 
 // roundRobinSelection is nginx's smooth weighted round robin: every pick
 // adds each candidate's weight to its credit and takes the richest, which

@@ -5,7 +5,15 @@ import (
 	"math"
 	"net"
 	"net/http"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
+
+func init() {
+	registerSelection(policy.SourceIP, selectionSpec{hashes: true, new: func(env selectionEnv) selector {
+		return &sourceIPSelection{header: env.cfg.SelectionHeader}
+	}})
+}
 
 // sourceIPSelection hashes the client address (or the configured header,
 // e.g. True-Client-IP, when present) with weighted rendezvous hashing, so a

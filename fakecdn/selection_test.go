@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 func testMembers(weights ...float64) []*member {
@@ -109,7 +112,7 @@ func TestConsistentHashMovesOnlyNewShare(t *testing.T) {
 
 func TestConsistentHashReasonAndFallback(t *testing.T) {
 	a, b := newBackend(t, "dc-east-1"), newBackend(t, "dc-east-2")
-	lb := newTestLB(t, Config{Role: "dc", Name: "dc-east", Members: members(a, b), Selection: "consistent-hash", HashCookie: "ASP.NET_SessionId"})
+	lb := newTestLB(t, Config{Role: "dc", Name: "dc-east", Members: members(a, b), Tier: policy.Tier{Selection: "consistent-hash", HashCookie: "ASP.NET_SessionId"}})
 	r := do(t, lb, map[string]string{"ASP.NET_SessionId": "abc"})
 	if reasonOf(r) != ReasonHash {
 		t.Fatalf("reason %q", reasonOf(r))
@@ -122,5 +125,14 @@ func TestConsistentHashReasonAndFallback(t *testing.T) {
 	}
 	if reasonOf(do(t, lb, nil)) != ReasonNew {
 		t.Fatal("absent cookie must fall back to random (reason new)")
+	}
+}
+
+func TestAnUnregisteredSelectionIsNamedWithTheRegisteredOnes(t *testing.T) {
+	var cfg Config
+	cfg.Selection = "fastest"
+	_, _, err := newSelector(cfg, &pool{}, newLockedRand(1))
+	if err == nil || !strings.HasPrefix(err.Error(), `selection "fastest" is not one of [`) || !strings.Contains(err.Error(), string(policy.RoundRobin)) {
+		t.Fatalf("got %v", err)
 	}
 }

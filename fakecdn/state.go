@@ -4,60 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 )
-
-// State is GET /state: the LB, its current configuration and its members.
-type State struct {
-	Name    string        `json:"name"`
-	Role    string        `json:"role"`
-	Config  Config        `json:"config"`
-	Members []MemberState `json:"members"`
-	// KeyGeneration counts the f5-encrypted key's rotations (0: the first
-	// key). It survives a restart with a state file, as the key does.
-	KeyGeneration int `json:"key_generation"`
-}
-
-// MemberState is one member as GET /state reports it.
-type MemberState struct {
-	Name     string   `json:"name"`
-	URL      string   `json:"url"`
-	Weight   float64  `json:"weight"`
-	State    string   `json:"state"` // up | down | draining
-	Healthy  bool     `json:"healthy"`
-	Delay    Duration `json:"delay"`
-	Requests uint64   `json:"requests"`
-}
-
-// ConfigPatch is PATCH /config: nil fields stay as they are.
-type ConfigPatch struct {
-	Selection         *string      `json:"selection,omitempty"`
-	SelectionHeader   *string      `json:"selection_header,omitempty"`
-	HashCookie        *string      `json:"hash_cookie,omitempty"`
-	Persistence       *string      `json:"persistence,omitempty"`
-	Undecodable       *string      `json:"undecodable,omitempty"`
-	OnMemberDown      *string      `json:"on_member_down,omitempty"`
-	PassthroughSingle *bool        `json:"passthrough_single,omitempty"`
-	DecisionHeaders   *bool        `json:"decision_headers,omitempty"`
-	Cookie            *CookiePatch `json:"cookie,omitempty"`
-}
-
-// CookiePatch changes the persistence cookie; nil fields stay.
-type CookiePatch struct {
-	Name     *string   `json:"name,omitempty"`
-	Codec    *string   `json:"codec,omitempty"`
-	TTL      *Duration `json:"ttl,omitempty"`
-	NoCache  *bool     `json:"nocache,omitempty"`
-	HTTPOnly *bool     `json:"httponly,omitempty"`
-	Secure   *bool     `json:"secure,omitempty"` // there is no way back to "when HTTPS" but the start configuration
-}
-
-// MemberPatch is PATCH /members/{name}: nil fields stay as they are.
-type MemberPatch struct {
-	State  *string   `json:"state,omitempty"`  // up | down | draining
-	Weight *float64  `json:"weight,omitempty"` // > 0
-	Delay  *Duration `json:"delay,omitempty"`  // added before proxying, >= 0
-}
 
 // ErrUnknownMember is returned (wrapped) by SetMember for a name not in the pool.
 var ErrUnknownMember = errors.New("unknown member")
@@ -83,49 +30,12 @@ func (lb *LB) State() State {
 func (lb *LB) Configure(p ConfigPatch) error {
 	lb.mu.Lock()
 	defer lb.mu.Unlock()
-	cfg := lb.snap.Load().cfg.patched(p)
-	if errs := cfg.validatePolicy(); len(errs) > 0 {
+	cfg := lb.snap.Load().cfg
+	cfg.Tier = cfg.Tier.Apply(p)
+	if errs := cfg.ValidatePolicy(); len(errs) > 0 {
 		return errs
 	}
 	return lb.swap(cfg)
-}
-
-// patched is c with the fields p sets.
-func (c Config) patched(p ConfigPatch) Config {
-	set := func(dst *string, v *string) {
-		if v != nil {
-			*dst = *v
-		}
-	}
-	set(&c.Selection, p.Selection)
-	set(&c.SelectionHeader, p.SelectionHeader)
-	set(&c.HashCookie, p.HashCookie)
-	set(&c.Persistence, p.Persistence)
-	set(&c.Undecodable, p.Undecodable)
-	set(&c.OnMemberDown, p.OnMemberDown)
-	if p.PassthroughSingle != nil {
-		c.PassthroughSingle = ptr(*p.PassthroughSingle)
-	}
-	if p.DecisionHeaders != nil {
-		c.DecisionHeaders = ptr(*p.DecisionHeaders)
-	}
-	if ck := p.Cookie; ck != nil {
-		set(&c.Cookie.Name, ck.Name)
-		set(&c.Cookie.Codec, ck.Codec)
-		if ck.TTL != nil {
-			c.Cookie.TTL = *ck.TTL
-		}
-		if ck.NoCache != nil {
-			c.Cookie.NoCache = *ck.NoCache
-		}
-		if ck.HTTPOnly != nil {
-			c.Cookie.HTTPOnly = ptr(*ck.HTTPOnly)
-		}
-		if ck.Secure != nil {
-			c.Cookie.Secure = ptr(*ck.Secure)
-		}
-	}
-	return c
 }
 
 // SetMember changes one member's admin state, weight or delay; on any
@@ -137,7 +47,7 @@ func (lb *LB) SetMember(name string, p MemberPatch) error {
 	if m == nil {
 		return fmt.Errorf("member %q: %w", name, ErrUnknownMember)
 	}
-	if err := validMember(p); err != nil {
+	if err := p.Validate().Err(); err != nil {
 		return err
 	}
 	cfg := lb.snap.Load().cfg
@@ -169,24 +79,6 @@ func (lb *LB) SetMember(name string, p MemberPatch) error {
 	if p.Weight != nil {
 		m.setWeight(*p.Weight)
 		return lb.install(cfg) // the hash ring depends on weights
-	}
-	return nil
-}
-
-// validMember checks a member patch; the error is a ConfigError.
-func validMember(p MemberPatch) error {
-	var errs ConfigError
-	if p.State != nil && !slices.Contains(MemberStates, *p.State) {
-		errs = append(errs, &FieldError{"state", fmt.Sprintf("%q is not one of %s", *p.State, strings.Join(MemberStates, ", "))})
-	}
-	if p.Weight != nil && !(*p.Weight > 0) {
-		errs = append(errs, &FieldError{"weight", fmt.Sprintf("must be > 0, got %v", *p.Weight)})
-	}
-	if p.Delay != nil && *p.Delay < 0 {
-		errs = append(errs, &FieldError{"delay", fmt.Sprintf("must not be negative, got %s", p.Delay.Std())})
-	}
-	if len(errs) > 0 {
-		return errs
 	}
 	return nil
 }

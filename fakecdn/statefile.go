@@ -55,24 +55,11 @@ func WithStateFile(path string) Option {
 	}
 }
 
-// policyPatch is cfg's policy as a patch that sets every field.
-func policyPatch(cfg Config) ConfigPatch {
-	c := cfg.Cookie
-	return ConfigPatch{
-		Selection: &cfg.Selection, SelectionHeader: &cfg.SelectionHeader, HashCookie: &cfg.HashCookie,
-		Persistence: &cfg.Persistence, Undecodable: &cfg.Undecodable, OnMemberDown: &cfg.OnMemberDown,
-		PassthroughSingle: ptr(*cfg.PassthroughSingle), DecisionHeaders: ptr(*cfg.DecisionHeaders),
-		// A nil HTTPOnly or Secure (the default) is left out, so the
-		// configuration file's stays.
-		Cookie: &CookiePatch{Name: &c.Name, Codec: &c.Codec, TTL: &c.TTL, NoCache: &c.NoCache, HTTPOnly: c.HTTPOnly, Secure: c.Secure},
-	}
-}
-
 // savedState is the LB's state with cfg as its configuration; lb.mu is held
 // (or lb is not shared yet).
 func (lb *LB) savedState(cfg Config) savedState {
 	st := savedState{
-		Version: stateVersion, Name: cfg.Name, Role: cfg.Role, Config: policyPatch(cfg),
+		Version: stateVersion, Name: cfg.Name, Role: cfg.Role, Config: cfg.Tier.Patch(),
 		Key: savedKey{Generation: lb.keyN, Material: lb.key},
 	}
 	for _, m := range lb.pool.members {
@@ -136,8 +123,8 @@ func (lb *LB) restore(cfg Config) (Config, error) {
 	case len(st.Key.Material) != 32:
 		return cfg, fmt.Errorf("state file %s: key of %d bytes, want 32", lb.stateFile, len(st.Key.Material))
 	}
-	cfg = cfg.patched(st.Config)
-	if errs := cfg.validatePolicy(); len(errs) > 0 {
+	cfg.Tier = cfg.Tier.Apply(st.Config)
+	if errs := cfg.ValidatePolicy(); len(errs) > 0 {
 		return cfg, fmt.Errorf("state file %s: %w", lb.stateFile, errs)
 	}
 	cfg.Members = append([]MemberConfig(nil), cfg.Members...)
@@ -157,7 +144,7 @@ func (lb *LB) restoreMember(cfg *Config, sm savedMember) error {
 	if m == nil {
 		return nil
 	}
-	if err := validMember(MemberPatch{State: &sm.State, Weight: &sm.Weight, Delay: &sm.Delay}); err != nil {
+	if err := (MemberPatch{State: &sm.State, Weight: &sm.Weight, Delay: &sm.Delay}).Validate().Err(); err != nil {
 		return fmt.Errorf("member %s: %w", sm.Name, err)
 	}
 	m.setState(sm.State)

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 // restart builds a new LB from the same configuration and state file, as a
@@ -90,7 +92,7 @@ func TestWithoutAStateFileARestartForgetsAdminChanges(t *testing.T) {
 	a := newBackend(t, "dc-east-1")
 	cfg := dcConfig(a)
 	lb := newTestLB(t, cfg)
-	if err := lb.Configure(ConfigPatch{Persistence: ptr("none")}); err != nil {
+	if err := lb.Configure(ConfigPatch{Persistence: ptr(policy.PersistNone)}); err != nil {
 		t.Fatal(err)
 	}
 	lb.Close()

@@ -4,14 +4,13 @@ import (
 	"net/http"
 	"sync"
 	"time"
-)
 
-// Steerings are the edge's ways of choosing a datacenter.
-var Steerings = []string{"per-request", "dns"}
+	"github.com/stickylab/stickylab/fakecdn/policy"
+)
 
 // DefaultResolverHeader names the client's DNS resolver ("location") when
 // steering is dns and resolver_header is not set.
-const DefaultResolverHeader = "X-Stickylab-Resolver"
+const DefaultResolverHeader = policy.HeaderResolver
 
 // dnsSteering is GTM-style steering: the datacenter is chosen when a
 // client's resolver looks the name up, and the resolver keeps that answer
@@ -28,7 +27,7 @@ type dnsSteering struct {
 
 // steer wraps sel in DNS steering when cfg asks for it.
 func (lb *LB) steer(cfg Config, sel selector) selector {
-	if cfg.Steering != "dns" {
+	if cfg.Steering != policy.SteeringDNS {
 		return sel
 	}
 	h := cfg.ResolverHeader
@@ -86,19 +85,4 @@ func (c *resolverCache) put(key, member string, expires time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.answers[key] = dnsAnswer{member: member, expires: expires}
-}
-
-// validateSteering checks steering, dns_ttl and resolver_header.
-func (c Config) validateSteering() ConfigError {
-	var errs ConfigError
-	if c.Steering != "" {
-		errs.oneOf("steering", c.Steering, Steerings)
-	}
-	if c.DNSTTL < 0 {
-		errs.add("dns_ttl", "must not be negative")
-	}
-	if c.DNSTTL > 0 && c.Steering != "dns" {
-		errs.add("dns_ttl", "only applies with steering: dns")
-	}
-	return errs
 }

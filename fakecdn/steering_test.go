@@ -3,6 +3,8 @@ package fakecdn
 import (
 	"testing"
 	"time"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 // With DNS steering every client of one resolver lands in one datacenter
@@ -39,7 +41,7 @@ func TestDNSSteeringWithZeroTTLIsPerRequest(t *testing.T) {
 
 // A cached answer naming a datacenter that is down is not used.
 func TestDNSSteeringSkipsADownDatacenter(t *testing.T) {
-	lb := newTestLB(t, edgeOf(t, Config{Steering: "dns", DNSTTL: Duration(time.Hour), PassthroughSingle: ptr(false)}))
+	lb := newTestLB(t, edgeOf(t, Config{Steering: "dns", DNSTTL: Duration(time.Hour), Tier: policy.Tier{PassthroughSingle: ptr(false)}}))
 	first := served(do(t, lb, nil, DefaultResolverHeader, "paris"))
 	lb.pool.get(first).state.Store(StateDown)
 	if again := served(do(t, lb, nil, DefaultResolverHeader, "paris")); again == first {

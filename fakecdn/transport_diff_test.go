@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 // diffOrigin is the member of the differential test: each path is one
@@ -190,9 +192,9 @@ func sendDiff(t *testing.T, client *http.Client, base string, c diffCase) outcom
 func TestTransportsAgree(t *testing.T) {
 	origin := diffOrigin(t)
 	cfg := func() Config {
-		return Config{Role: "dc", Name: "dc-east", Selection: "round-robin", Members: []MemberConfig{
+		return Config{Role: "dc", Name: "dc-east", Members: []MemberConfig{
 			{Name: "a", URL: origin.URL, Weight: 1}, {Name: "b", URL: origin.URL, Weight: 1},
-		}}
+		}, Tier: policy.Tier{Selection: "round-robin"}}
 	}
 	std := NewTransport()
 	t.Cleanup(std.CloseIdleConnections)

@@ -2,10 +2,9 @@ package lab
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"time"
 
+	"github.com/stickylab/stickylab/fakecdn/policy"
 	"github.com/stickylab/stickylab/lab/topology"
 )
 
@@ -23,13 +22,11 @@ func (l *Lab) Current(ctx context.Context) (topology.Topology, error) {
 	if err != nil {
 		return t, fmt.Errorf("current topology: %w", err)
 	}
-	if t.Edge.Tier, err = tierOf(edge.Config, t.Edge.Tier); err != nil {
-		return t, fmt.Errorf("current topology: edge: %w", err)
-	}
+	t.Edge.Tier = tierOf(edge.Config, t.Edge.Tier)
 	var dcs []topology.Datacenter
 	for _, dc := range t.Datacenters {
 		m, ok := edge.Member(dc.Name)
-		if !ok || m.State != "up" || !m.Healthy {
+		if !ok || !m.Usable() {
 			continue
 		}
 		dc.Weight = m.Weight
@@ -37,63 +34,26 @@ func (l *Lab) Current(ctx context.Context) (topology.Topology, error) {
 		if err != nil {
 			return t, fmt.Errorf("current topology: the edge uses %s: %w", dc.Name, err)
 		}
-		if dc.LB, err = tierOf(st.Config, dc.LB); err != nil {
-			return t, fmt.Errorf("current topology: %s: %w", dc.Name, err)
-		}
+		dc.LB = tierOf(st.Config, dc.LB)
 		dcs = append(dcs, dc)
 	}
 	t.Datacenters = dcs
 	return t, nil
 }
 
-// tierOf reads a tier from the "config" of a load balancer's GET /state.
-// A switch the started tier left unset (its default) stays unset when the
-// LB reports that default, so that an unchanged LB reads as started.
-func tierOf(config map[string]any, started topology.Tier) (topology.Tier, error) {
-	var c struct {
-		Selection         string `json:"selection"`
-		SelectionHeader   string `json:"selection_header"`
-		HashCookie        string `json:"hash_cookie"`
-		Persistence       string `json:"persistence"`
-		Undecodable       string `json:"undecodable"`
-		OnMemberDown      string `json:"on_member_down"`
-		PassthroughSingle *bool  `json:"passthrough_single"`
-		DecisionHeaders   *bool  `json:"decision_headers"`
-		SourceIPTTL       string `json:"source_ip_ttl"`
-		Cookie            struct {
-			Name     string `json:"name"`
-			Codec    string `json:"codec"`
-			TTL      string `json:"ttl"`
-			NoCache  bool   `json:"nocache"`
-			HTTPOnly *bool  `json:"httponly"`
-			Secure   *bool  `json:"secure"`
-		} `json:"cookie"`
-	}
-	data, err := json.Marshal(config)
-	if err == nil {
-		err = json.Unmarshal(data, &c)
-	}
-	if err != nil {
-		return topology.Tier{}, fmt.Errorf("config %v: %w", config, err)
-	}
-	// Fields an admin API cannot change (a vendor profile, steering, …)
-	// stay as started; the policy is what the LB reports.
+// tierOf is the started tier with the policy a load balancer reports in
+// its GET /state: what PATCH /config may change, and the source_ip_ttl
+// (which a vendor profile may set). Fields an admin API cannot change (a
+// vendor profile, steering, …) stay as started. A switch the started tier
+// left unset (its default) stays unset when the LB reports that default, so
+// that an unchanged LB reads as started.
+func tierOf(reported policy.Config, started topology.Tier) topology.Tier {
 	t := started
-	t.Selection, t.SelectionHeader, t.HashCookie = c.Selection, c.SelectionHeader, c.HashCookie
-	t.Persistence, t.Undecodable, t.OnMemberDown = c.Persistence, c.Undecodable, c.OnMemberDown
-	t.PassthroughSingle, t.DecisionHeaders = c.PassthroughSingle, c.DecisionHeaders
-	t.Cookie.Name, t.Cookie.Codec, t.Cookie.NoCache = c.Cookie.Name, c.Cookie.Codec, c.Cookie.NoCache
-	t.Cookie.HTTPOnly = unlessDefault(c.Cookie.HTTPOnly, started.Cookie.HTTPOnly, true)
-	t.Cookie.Secure = c.Cookie.Secure
-	for _, d := range []struct {
-		field, text string
-		dst         *time.Duration
-	}{{"source_ip_ttl", c.SourceIPTTL, &t.SourceIPTTL}, {"cookie.ttl", c.Cookie.TTL, &t.Cookie.TTL}} {
-		if *d.dst, err = time.ParseDuration(d.text); err != nil {
-			return t, fmt.Errorf("%s %q: %w", d.field, d.text, err)
-		}
-	}
-	return t, nil
+	t.Tier = started.Tier.Apply(reported.Tier.Patch())
+	t.SourceIPTTL = reported.SourceIPTTL
+	t.Cookie.Secure = reported.Cookie.Secure
+	t.Cookie.HTTPOnly = unlessDefault(reported.Cookie.HTTPOnly, started.Cookie.HTTPOnly, true)
+	return t
 }
 
 // unlessDefault is the reported switch, or nil when the started one was nil

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stickylab/stickylab/fakecdn/policy"
 	"github.com/stickylab/stickylab/lab"
 	"github.com/stickylab/stickylab/lab/topology"
 )
@@ -50,7 +51,7 @@ func TestCurrentFollowsFaultsAndPolicyChanges(t *testing.T) {
 	if got := current(t, l).Datacenters; len(got) != 1 || got[0].Name != "dc-west" {
 		t.Errorf("after heal and stop, only dc-west runs: %+v", got)
 	}
-	if err := l.Configure(ctx, "dc-west", lab.Policy{Persistence: "none"}); err != nil {
+	if err := l.Configure(ctx, "dc-west", lab.Policy{Persistence: policy.Ptr(policy.PersistNone)}); err != nil {
 		t.Fatal(err)
 	}
 	if got := current(t, l).Datacenters[0].LB.Persistence; got != "none" {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stickylab/stickylab/fakecdn/policy"
 	"github.com/stickylab/stickylab/lab"
 	"github.com/stickylab/stickylab/lab/topology"
 )
@@ -156,7 +157,7 @@ func TestLatencyShowsInTimingAndState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m, _ := st.Member("dc-east"); m.Delay != "150ms" {
+	if m, _ := st.Member("dc-east"); m.Delay.Std() != delay {
 		t.Fatalf("edge reports delay %q for dc-east", m.Delay)
 	}
 	u := newUser(t, l)
@@ -179,7 +180,7 @@ func TestEdgePersistenceMakesEveryLoginWork(t *testing.T) {
 		t.Fatal(err)
 	}
 	st, err := l.State(ctx, "edge")
-	if err != nil || st.Config["persistence"] != "cookie" {
+	if err != nil || st.Config.Persistence != policy.PersistCookie {
 		t.Fatalf("edge config after SetEdgePersistence: %v, %v", st.Config, err)
 	}
 	for i := range 8 {
@@ -204,7 +205,7 @@ func TestConfigureSendsOnlyWhatIsSetAndNamesABadField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Config["decision_headers"] != false || st.Config["persistence"] != "cookie" {
+	if policy.On(st.Config.DecisionHeaders, true) || st.Config.Persistence != policy.PersistCookie {
 		t.Fatalf("only decision_headers should have changed: %v", st.Config)
 	}
 	u := newUser(t, l)

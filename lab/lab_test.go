@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stickylab/stickylab/fakecdn/policy"
 	"github.com/stickylab/stickylab/lab"
 	"github.com/stickylab/stickylab/lab/topology"
 )
@@ -155,7 +156,7 @@ func TestUnknownTargetsAreNamedWithTheValidOnes(t *testing.T) {
 		{"partition", l.PartitionDatacenter(ctx, "dc-east-1"), []string{`"dc-east-1"`, "dc-east, dc-west"}},
 		{"kill", l.KillInstance(ctx, "dc-east-9"), []string{`"dc-east-9"`, "dc-east-1, dc-east-2, dc-west-1, dc-west-2"}},
 		{"latency", l.SetLatency(ctx, "dc-north", 0), []string{`"dc-north"`}},
-		{"configure", l.Configure(ctx, "dc-east-1", lab.Policy{Persistence: "none"}), []string{`"dc-east-1"`, "edge, dc-east, dc-west"}},
+		{"configure", l.Configure(ctx, "dc-east-1", lab.Policy{Persistence: policy.Ptr(policy.PersistNone)}), []string{`"dc-east-1"`, "edge, dc-east, dc-west"}},
 		{"rotate", l.RotateKey(ctx, "nope"), []string{`"nope"`}},
 		{"flush", l.FlushSessions(ctx, "dc-east"), []string{`"dc-east"`, "dc-east-1"}},
 		{"persistence", l.SetDatacenterPersistence(ctx, "edge", "none"), []string{`"edge"`}},

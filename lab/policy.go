@@ -5,35 +5,14 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/stickylab/stickylab/fakecdn/policy"
 	"github.com/stickylab/stickylab/lab/internal/admin"
 )
 
-// Policy changes a running LB; empty strings and nil pointers stay as they
-// are. Field values are those of the topology file's edge:/lb: blocks.
-type Policy struct {
-	Selection, SelectionHeader, HashCookie, Persistence, Undecodable, OnMemberDown string
-	PassthroughSingle, DecisionHeaders                                             *bool
-}
-
-// fields is the PATCH /config body: only what is set.
-func (p Policy) fields() map[string]any {
-	out := map[string]any{}
-	for k, v := range map[string]string{
-		"selection": p.Selection, "selection_header": p.SelectionHeader, "hash_cookie": p.HashCookie,
-		"persistence": p.Persistence, "undecodable": p.Undecodable, "on_member_down": p.OnMemberDown,
-	} {
-		if v != "" {
-			out[k] = v
-		}
-	}
-	if p.PassthroughSingle != nil {
-		out["passthrough_single"] = *p.PassthroughSingle
-	}
-	if p.DecisionHeaders != nil {
-		out["decision_headers"] = *p.DecisionHeaders
-	}
-	return out
-}
+// Policy changes a running LB: package policy's Patch (PATCH /config); nil
+// fields stay as they are. Field values are those of the topology file's
+// edge:/lb: blocks.
+type Policy = policy.Patch
 
 // Configure changes the policy of "edge" or of a datacenter's LB; the next
 // request is decided with it. An invalid value changes nothing and the error
@@ -41,7 +20,7 @@ func (p Policy) fields() map[string]any {
 func (l *Lab) Configure(ctx context.Context, target string, p Policy) error {
 	u, err := l.lbAdmin(target)
 	if err == nil {
-		_, err = admin.PatchConfig(ctx, u, p.fields())
+		_, err = admin.PatchConfig(ctx, u, p)
 	}
 	if err != nil {
 		return fmt.Errorf("configure %s: %w", target, err)
@@ -50,16 +29,16 @@ func (l *Lab) Configure(ctx context.Context, target string, p Policy) error {
 }
 
 // SetEdgePersistence sets the edge's persistence: none, cookie or source-ip.
-func (l *Lab) SetEdgePersistence(ctx context.Context, persistence string) error {
-	return l.Configure(ctx, "edge", Policy{Persistence: persistence})
+func (l *Lab) SetEdgePersistence(ctx context.Context, persistence policy.Persistence) error {
+	return l.Configure(ctx, "edge", Policy{Persistence: &persistence})
 }
 
 // SetDatacenterPersistence sets a datacenter LB's persistence.
-func (l *Lab) SetDatacenterPersistence(ctx context.Context, dc, persistence string) error {
+func (l *Lab) SetDatacenterPersistence(ctx context.Context, dc string, persistence policy.Persistence) error {
 	if _, err := l.datacenter(dc); err != nil {
 		return fmt.Errorf("configure %s: %w", dc, err)
 	}
-	return l.Configure(ctx, dc, Policy{Persistence: persistence})
+	return l.Configure(ctx, dc, Policy{Persistence: &persistence})
 }
 
 // SetLatency delays every request the edge sends to a datacenter by d (0
@@ -71,7 +50,7 @@ func (l *Lab) SetLatency(ctx context.Context, dc string, d time.Duration) error 
 		u, err = l.lbAdmin("edge")
 	}
 	if err == nil {
-		_, err = admin.PatchMember(ctx, u, dc, map[string]any{"delay": d.String()})
+		_, err = admin.PatchMember(ctx, u, dc, policy.DelayMember(d))
 	}
 	if err != nil {
 		return fmt.Errorf("set latency of %s to %s: %w", dc, d, err)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/stickylab/stickylab/fakecdn/policy"
 	"github.com/stickylab/stickylab/lab/internal/admin"
 	"github.com/stickylab/stickylab/lab/internal/plan"
 	"github.com/stickylab/stickylab/lab/topology"
@@ -171,7 +172,7 @@ func setLBs(ctx context.Context, dep plan.Deployment, p *plan.Plan) error {
 		if err != nil {
 			return err
 		}
-		st, err := admin.PatchConfig(ctx, u, policyFields(n.LB.Tier))
+		st, err := admin.PatchConfig(ctx, u, resetPatch(n.LB.Tier))
 		if err != nil {
 			return fmt.Errorf("%s: %w", n.Name, err)
 		}
@@ -179,7 +180,7 @@ func setLBs(ctx context.Context, dep plan.Deployment, p *plan.Plan) error {
 			return fmt.Errorf("%s: %w", n.Name, err)
 		}
 		for _, m := range n.LB.Members {
-			if _, err := admin.PatchMember(ctx, u, m.Name, map[string]any{"state": "up", "weight": m.Weight, "delay": "0s"}); err != nil {
+			if _, err := admin.PatchMember(ctx, u, m.Name, policy.ResetMember(m.Weight)); err != nil {
 				return fmt.Errorf("%s: %w", n.Name, err)
 			}
 		}
@@ -190,32 +191,23 @@ func setLBs(ctx context.Context, dep plan.Deployment, p *plan.Plan) error {
 	})
 }
 
-// policyFields is the PATCH /config body that sets every field of t that
-// PATCH /config can change, as the configuration file renders it.
-func policyFields(t topology.Tier) map[string]any {
-	cookie := map[string]any{
-		"name": t.Cookie.Name, "codec": t.Cookie.Codec, "ttl": t.Cookie.TTL.String(),
-		"nocache": t.Cookie.NoCache, "httponly": topology.On(t.Cookie.HTTPOnly, true),
-	}
-	if t.Cookie.Secure != nil {
-		cookie["secure"] = *t.Cookie.Secure
-	}
-	return map[string]any{
-		"selection": t.Selection, "selection_header": t.SelectionHeader, "hash_cookie": t.HashCookie,
-		"persistence": t.Persistence, "undecodable": t.Undecodable, "on_member_down": t.OnMemberDown,
-		"passthrough_single": topology.On(t.PassthroughSingle, false),
-		"decision_headers":   topology.On(t.DecisionHeaders, true),
-		"cookie":             cookie,
-	}
+// resetPatch is the PATCH /config body that sets every field of t that
+// PATCH /config can change, with the switches t leaves unset at the
+// defaults the configuration file gets.
+func resetPatch(t topology.Tier) policy.Patch {
+	p := t.Tier.Patch()
+	p.PassthroughSingle = policy.Ptr(topology.On(t.PassthroughSingle, false))
+	p.DecisionHeaders = policy.Ptr(topology.On(t.DecisionHeaders, true))
+	p.Cookie.HTTPOnly = policy.Ptr(topology.On(t.Cookie.HTTPOnly, true))
+	return p
 }
 
 // secureResettable fails when the LB's cookie.secure was set through its
 // admin API but the topology leaves it unset ("when HTTPS"): PATCH /config
 // has no way back to that, only a new lab has.
-func secureResettable(config map[string]any, want *bool) error {
-	cookie, _ := config["cookie"].(map[string]any)
-	if got, set := cookie["secure"]; want == nil && set && got != nil {
-		return fmt.Errorf("%w: cookie.secure is %v and only a restart makes it unset again", ErrShapeDiffers, got)
+func secureResettable(config policy.Config, want *bool) error {
+	if got := config.Cookie.Secure; want == nil && got != nil {
+		return fmt.Errorf("%w: cookie.secure is %v and only a restart makes it unset again", ErrShapeDiffers, *got)
 	}
 	return nil
 }

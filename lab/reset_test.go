@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stickylab/stickylab/fakecdn/policy"
 	"github.com/stickylab/stickylab/internal/testenv"
 	"github.com/stickylab/stickylab/lab"
 	"github.com/stickylab/stickylab/lab/internal/admin"
@@ -77,13 +78,13 @@ func resetEqualsFresh(t *testing.T, runtime string) {
 	}
 	must("edge persistence", used.SetEdgePersistence(ctx, "source-ip"))
 	must("dc persistence", used.SetDatacenterPersistence(ctx, "dc-west", "none"))
-	must("edge policy", used.Configure(ctx, "edge", lab.Policy{Selection: "round-robin", DecisionHeaders: topology.Bool(false)}))
+	must("edge policy", used.Configure(ctx, "edge", lab.Policy{Selection: policy.Ptr(policy.RoundRobin), DecisionHeaders: topology.Bool(false)}))
 	must("latency", used.SetLatency(ctx, "dc-east", 150*time.Millisecond))
 	must("rotate edge key", used.RotateKey(ctx, "edge"))
 	must("rotate dc key", used.RotateKey(ctx, "dc-east"))
 	edgeAdmin, err := used.AdminURL("edge")
 	must("edge admin", err)
-	_, err = admin.PatchMember(ctx, edgeAdmin, "dc-east", map[string]any{"weight": 7, "state": "draining"})
+	_, err = admin.PatchMember(ctx, edgeAdmin, "dc-east", policy.MemberPatch{Weight: policy.Ptr(7.0), State: policy.Ptr(policy.StateDraining)})
 	must("weight and drain", err)
 	must("kill instance", used.KillInstance(ctx, "dc-east-2"))
 	must("partition", used.PartitionDatacenter(ctx, "dc-east"))
@@ -120,12 +121,8 @@ func comparable(t *testing.T, l *lab.Lab, target string) lab.LBState {
 	for i := range st.Members {
 		st.Members[i].URL, st.Members[i].Requests = "", 0
 	}
-	if ms, ok := st.Config["members"].([]any); ok {
-		for _, m := range ms {
-			if mm, ok := m.(map[string]any); ok {
-				delete(mm, "url")
-			}
-		}
+	for i := range st.Config.Members {
+		st.Config.Members[i].URL = ""
 	}
 	return st
 }
@@ -183,7 +180,7 @@ func TestShapeIgnoresPoliciesAndWeights(t *testing.T) {
 // would otherwise run without it.
 func TestShapeKeepsWhatResetCannotSet(t *testing.T) {
 	a, b := resetTopology()
-	b.Edge.Cookie.MaxIdle = 300 * time.Millisecond
+	b.Edge.Cookie.MaxIdle = policy.Duration(300 * time.Millisecond)
 	if lab.Shape(a) == lab.Shape(b) {
 		t.Fatal("a cookie max-idle cannot be reset: the shapes must differ")
 	}
@@ -197,15 +194,15 @@ func TestShapeKeepsWhatResetCannotSet(t *testing.T) {
 // An HAProxy tier reads its policy from its configuration file only: its
 // whole policy is shape, while the fakecdn edge in front stays resettable.
 func TestShapeKeepsAnHAProxyTiersWholePolicy(t *testing.T) {
-	haproxy := func(persistence string) topology.Topology {
+	haproxy := func(persistence policy.Persistence) topology.Topology {
 		topo := topology.Default()
-		topo.Datacenters[0].LB = topology.Tier{Engine: topology.EngineHAProxy, Persistence: persistence}
+		topo.Datacenters[0].LB = topology.Tier{Engine: topology.EngineHAProxy, Tier: policy.Tier{Persistence: persistence}}
 		return topo
 	}
-	if lab.Shape(haproxy("cookie")) == lab.Shape(haproxy("none")) {
+	if lab.Shape(haproxy(policy.PersistCookie)) == lab.Shape(haproxy(policy.PersistNone)) {
 		t.Fatal("an HAProxy tier's persistence cannot be reset: the shapes must differ")
 	}
-	a, b := haproxy("cookie"), haproxy("cookie")
+	a, b := haproxy(policy.PersistCookie), haproxy(policy.PersistCookie)
 	b.Edge.Persistence = "cookie"
 	if lab.Shape(a) != lab.Shape(b) {
 		t.Fatal("the edge is fakecdn: its persistence is resettable")

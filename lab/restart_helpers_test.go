@@ -13,6 +13,7 @@ import (
 
 	"github.com/onsi/gomega"
 
+	"github.com/stickylab/stickylab/fakecdn/policy"
 	"github.com/stickylab/stickylab/lab"
 	"github.com/stickylab/stickylab/lab/labtest"
 	"github.com/stickylab/stickylab/lab/replay"
@@ -82,8 +83,8 @@ func flat(v any) map[string]string {
 // each LB's key generation and the edge's delay per datacenter.
 type running struct {
 	topo   topology.Topology
-	keys   map[string]int    // LB target → key generation
-	delays map[string]string // datacenter → the edge's delay towards it
+	keys   map[string]int           // LB target → key generation
+	delays map[string]time.Duration // datacenter → the edge's delay towards it
 }
 
 // without is r with the datacenter dc out of the running topology.
@@ -99,7 +100,7 @@ func (r running) without(dc string) running {
 // changes make of the topology, with every LB's GET /state and with
 // labtest.Expected. l runs topology.Default().
 func changesSurviveRestarts(ctx context.Context, t *testing.T, l *lab.Lab) {
-	want := running{topo: l.Topology(), keys: map[string]int{"edge": 0, "dc-east": 0, "dc-west": 0}, delays: map[string]string{"dc-east": "0s"}}
+	want := running{topo: l.Topology(), keys: map[string]int{"edge": 0, "dc-east": 0, "dc-west": 0}, delays: map[string]time.Duration{"dc-east": 0}}
 	want.topo.Datacenters = slices.Clone(want.topo.Datacenters)
 	east, west := &want.topo.Datacenters[0], &want.topo.Datacenters[1]
 	changes := []struct {
@@ -107,10 +108,10 @@ func changesSurviveRestarts(ctx context.Context, t *testing.T, l *lab.Lab) {
 		apply func() error
 		model func()
 	}{
-		{"configure edge", func() error { return l.Configure(ctx, "edge", lab.Policy{OnMemberDown: "temporary"}) },
+		{"configure edge", func() error { return l.Configure(ctx, "edge", lab.Policy{OnMemberDown: policy.Ptr(policy.Temporary)}) },
 			func() { want.topo.Edge.OnMemberDown = "temporary" }},
 		{"configure dc-west", func() error {
-			return l.Configure(ctx, "dc-west", lab.Policy{Selection: "random", Undecodable: "reject", PassthroughSingle: topology.Bool(true)})
+			return l.Configure(ctx, "dc-west", lab.Policy{Selection: policy.Ptr(policy.Random), Undecodable: policy.Ptr(policy.Reject), PassthroughSingle: topology.Bool(true)})
 		}, func() {
 			west.LB.Selection, west.LB.Undecodable, west.LB.PassthroughSingle = "random", "reject", topology.Bool(true)
 		}},
@@ -121,7 +122,7 @@ func changesSurviveRestarts(ctx context.Context, t *testing.T, l *lab.Lab) {
 		{"rotate dc-west", func() error { return l.RotateKey(ctx, "dc-west") }, func() { want.keys["dc-west"] = 1 }},
 		{"rotate edge", func() error { return l.RotateKey(ctx, "edge") }, func() { want.keys["edge"] = 1 }},
 		{"latency dc-west", func() error { return l.SetLatency(ctx, "dc-west", 20*time.Millisecond) },
-			func() { want.delays["dc-west"] = "20ms" }},
+			func() { want.delays["dc-west"] = 20 * time.Millisecond }},
 	}
 	for _, c := range changes {
 		if err := c.apply(); err != nil {
@@ -170,13 +171,18 @@ func checkRunning(t *testing.T, l *lab.Lab, want running, after string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for field, v := range map[string]any{
-			"selection": tier.Selection, "persistence": tier.Persistence, "undecodable": tier.Undecodable,
-			"on_member_down": tier.OnMemberDown, "passthrough_single": *tier.PassthroughSingle,
-			"decision_headers": *tier.DecisionHeaders, "hash_cookie": tier.HashCookie,
+		got := st.Config.Tier
+		for _, f := range []struct {
+			field     string
+			cur, live any
+		}{
+			{"selection", tier.Selection, got.Selection}, {"persistence", tier.Persistence, got.Persistence},
+			{"undecodable", tier.Undecodable, got.Undecodable}, {"on_member_down", tier.OnMemberDown, got.OnMemberDown},
+			{"passthrough_single", *tier.PassthroughSingle, *got.PassthroughSingle},
+			{"decision_headers", *tier.DecisionHeaders, *got.DecisionHeaders}, {"hash_cookie", tier.HashCookie, got.HashCookie},
 		} {
-			if fmt.Sprint(st.Config[field]) != fmt.Sprint(v) {
-				t.Errorf("after %s, %s: Current says %s %v, its /state %v", after, target, field, v, st.Config[field])
+			if f.cur != f.live {
+				t.Errorf("after %s, %s: Current says %s %v, its /state %v", after, target, f.field, f.cur, f.live)
 			}
 		}
 		if st.KeyGeneration != want.keys[target] {
@@ -188,8 +194,8 @@ func checkRunning(t *testing.T, l *lab.Lab, want running, after string) {
 		t.Fatal(err)
 	}
 	for dc, delay := range want.delays {
-		if m, _ := edge.Member(dc); m.Delay != delay {
-			t.Errorf("after %s, the edge delays %s by %q, want %q", after, dc, m.Delay, delay)
+		if m, _ := edge.Member(dc); m.Delay.Std() != delay {
+			t.Errorf("after %s, the edge delays %s by %s, want %s", after, dc, m.Delay, delay)
 		}
 	}
 	g := gomega.NewWithT(t)

@@ -6,6 +6,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/stickylab/stickylab/fakecdn/policy"
 	"github.com/stickylab/stickylab/lab/labtest"
 	. "github.com/stickylab/stickylab/lab/matchers"
 	"github.com/stickylab/stickylab/lab/replay"
@@ -23,7 +24,7 @@ var _ = Describe("A stickiness cookie that expires mid-session", Label("cookie-e
 		const maxIdle = 300 * time.Millisecond
 		topo := topology.Default()
 		topo.Edge.Persistence = "cookie"
-		topo.Edge.Cookie.MaxIdle = maxIdle
+		topo.Edge.Cookie.MaxIdle = policy.Duration(maxIdle)
 		l := labtest.Up(ctx, topo)
 
 		res := labtest.Replay(ctx, l, replay.Login, labtest.Runs/2,
@@ -41,7 +42,7 @@ var _ = Describe("A stickiness cookie that expires mid-session", Label("cookie-e
 		const maxIdle = 300 * time.Millisecond
 		topo := topology.Default()
 		topo.Edge.Persistence = "cookie"
-		topo.Edge.Cookie.MaxIdle = maxIdle
+		topo.Edge.Cookie.MaxIdle = policy.Duration(maxIdle)
 		l := labtest.Up(ctx, topo)
 
 		// Run i pauses (i mod 3) times: never, after the login page, after

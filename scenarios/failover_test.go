@@ -4,6 +4,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/stickylab/stickylab/fakecdn/policy"
 	"github.com/stickylab/stickylab/lab/labtest"
 	. "github.com/stickylab/stickylab/lab/matchers"
 	"github.com/stickylab/stickylab/lab/replay"
@@ -14,7 +15,7 @@ var _ = Describe("Failover: a datacenter goes down under edge persistence", Labe
 	// Without passthrough the edge keeps balancing with cookies while one
 	// datacenter is left, so users pinned to the lost one are re-pinned
 	// (failover) or refused (strict) instead of silently passed through.
-	pinnedAtTheEdge := func(onDown string) topology.Topology {
+	pinnedAtTheEdge := func(onDown policy.MemberDown) topology.Topology {
 		topo := topology.Default()
 		topo.Edge.Persistence = "cookie"
 		topo.Edge.PassthroughSingle = topology.Bool(false)

@@ -15,7 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/stickylab/stickylab/lab/topology"
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 // ctl changes the lab a `stickylab up` keeps running. Configuration goes
@@ -99,8 +99,9 @@ func ctlPersistenceCmd(s Streams, load stateLoader) *cobra.Command {
   stickylab ctl persistence dc-east none`,
 		Args: cobra.ExactArgs(2),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			if !slices.Contains(topology.Persistences, args[1]) {
-				return badInput("persistence %q is not one of %s", args[1], strings.Join(topology.Persistences, ", "))
+			persistence, err := policy.ParsePersistence(args[1])
+			if err != nil {
+				return badInput("%v", err)
 			}
 			st, err := load()
 			if err != nil {
@@ -109,7 +110,7 @@ func ctlPersistenceCmd(s Streams, load stateLoader) *cobra.Command {
 			if err := checkLB(st, args[0]); err != nil {
 				return err
 			}
-			return changeLB(cmd.Context(), s, st, args[0], http.MethodPatch, "/config", map[string]any{"persistence": args[1]})
+			return changeLB(cmd.Context(), s, st, args[0], http.MethodPatch, "/config", policy.Patch{Persistence: &persistence})
 		}),
 	}
 }
@@ -132,7 +133,7 @@ func ctlLatencyCmd(s Streams, load stateLoader) *cobra.Command {
 			if err := checkDatacenter(st, args[0]); err != nil {
 				return err
 			}
-			return changeLB(cmd.Context(), s, st, "edge", http.MethodPatch, "/members/"+args[0], map[string]any{"delay": d.String()})
+			return changeLB(cmd.Context(), s, st, "edge", http.MethodPatch, "/members/"+args[0], policy.DelayMember(d))
 		}),
 	}
 }
@@ -209,21 +210,8 @@ func checkLB(st upState, target string) error {
 	return nil
 }
 
-// lbState is the part of a load balancer's GET /state that ctl shows.
-type lbState struct {
-	Name          string         `json:"name"`
-	Role          string         `json:"role"`
-	Config        map[string]any `json:"config"`
-	KeyGeneration int            `json:"key_generation"`
-	Members       []struct {
-		Name     string  `json:"name"`
-		State    string  `json:"state"`
-		Healthy  bool    `json:"healthy"`
-		Weight   float64 `json:"weight"`
-		Delay    string  `json:"delay"`
-		Requests int     `json:"requests"`
-	} `json:"members"`
-}
+// lbState is a load balancer's GET /state (package policy's wire type).
+type lbState = policy.State
 
 var adminClient = &http.Client{Timeout: 15 * time.Second}
 
@@ -287,7 +275,7 @@ func changeLB(ctx context.Context, s Streams, st upState, target, method, path s
 // reports whether anything did.
 func printChanges(w io.Writer, target string, before, after lbState) bool {
 	changed := false
-	b, a := flatten("", before.Config), flatten("", after.Config)
+	b, a := flatten("", asMap(before.Config)), flatten("", asMap(after.Config))
 	for _, k := range slices.Sorted(maps.Keys(a)) {
 		if b[k] != a[k] {
 			fmt.Fprintf(w, "%s: %s %s → %s\n", target, k, orDash(b[k]), a[k])
@@ -311,6 +299,14 @@ func printChanges(w io.Writer, target string, before, after lbState) bool {
 	return changed
 }
 
+// asMap is the config as its JSON object.
+func asMap(c policy.Config) map[string]any {
+	var m map[string]any
+	data, _ := json.Marshal(c) // a Config always marshals
+	_ = json.Unmarshal(data, &m)
+	return m
+}
+
 // flatten turns the config into "cookie.name" → "lbs"; members are left out
 // (their changes show in the member lines).
 func flatten(prefix string, m map[string]any) map[string]string {
@@ -328,21 +324,21 @@ func flatten(prefix string, m map[string]any) map[string]string {
 	return out
 }
 
-func memberText(state string, healthy bool, delay string) string {
+func memberText(state string, healthy bool, delay policy.Duration) string {
 	s := state
 	if healthy {
 		s += ", healthy"
 	} else {
 		s += ", unhealthy"
 	}
-	if delay != "" && delay != "0s" {
-		s += ", delay " + delay
+	if delay != 0 {
+		s += ", delay " + delay.String()
 	}
 	return s
 }
 
 func writeLB(w io.Writer, target string, lb lbState) {
-	fmt.Fprintf(w, "%s (%s): selection %v, persistence %v, key generation %d\n", target, lb.Role, lb.Config["selection"], lb.Config["persistence"], lb.KeyGeneration)
+	fmt.Fprintf(w, "%s (%s): selection %v, persistence %v, key generation %d\n", target, lb.Role, lb.Config.Selection, lb.Config.Persistence, lb.KeyGeneration)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, m := range lb.Members {
 		fmt.Fprintf(tw, "  %s\t%s\t%d requests\n", m.Name, memberText(m.State, m.Healthy, m.Delay), m.Requests)

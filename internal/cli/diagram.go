@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/stickylab/stickylab/fakecdn/policy"
+
 	"github.com/stickylab/stickylab/lab/topology"
 )
 
@@ -44,19 +46,19 @@ func writeDiagram(w io.Writer, p palette, t topology.Topology, notes map[string]
 // persistText says in a word or two how a load balancer keeps users in place.
 func persistText(t topology.Tier) string {
 	switch t.Persistence {
-	case "none":
+	case policy.PersistNone:
 		return "no persistence"
-	case "cookie":
+	case policy.PersistCookie:
 		return t.Cookie.Name + " cookie"
 	}
-	return t.Persistence + " persistence"
+	return string(t.Persistence) + " persistence"
 }
 
 // detailsText is the rest of the topology that matters to the failure.
 func detailsText(t topology.Topology) string {
-	edge := t.Edge.Selection + " selection"
-	if t.Edge.Persistence == "cookie" {
-		edge += ", " + t.Edge.Cookie.Codec + " cookie"
+	edge := string(t.Edge.Selection) + " selection"
+	if t.Edge.Persistence == policy.PersistCookie {
+		edge += ", " + string(t.Edge.Cookie.Codec) + " cookie"
 	}
 	if topology.On(t.Edge.PassthroughSingle, false) {
 		edge += ", passthrough when one datacenter is up"
@@ -64,9 +66,9 @@ func detailsText(t topology.Topology) string {
 	parts := []string{"edge: " + edge}
 	if len(t.Datacenters) > 0 {
 		dc := t.Datacenters[0]
-		lb := dc.LB.Selection
-		if dc.LB.Persistence == "cookie" {
-			lb += ", " + dc.LB.Cookie.Codec + " cookie"
+		lb := string(dc.LB.Selection)
+		if dc.LB.Persistence == policy.PersistCookie {
+			lb += ", " + string(dc.LB.Cookie.Codec) + " cookie"
 		}
 		key := "machine key per " + dc.App.MachineKey
 		if dc.App.MachineKey == "shared" {

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stickylab/stickylab/fakecdn/policy"
 	"github.com/stickylab/stickylab/lab"
-	"github.com/stickylab/stickylab/lab/topology"
 )
 
 // The controls are POST only (ServeMux answers 405 to other methods),
@@ -106,10 +106,11 @@ func (s *Server) setPersistence(ctx context.Context, req persistenceRequest) (st
 	if err := s.checkLB(req.Target); err != nil {
 		return "", err
 	}
-	if !slices.Contains(topology.Persistences, req.Persistence) {
-		return "", bad("persistence %q is not one of %s", req.Persistence, strings.Join(topology.Persistences, ", "))
+	persistence, err := policy.ParsePersistence(req.Persistence)
+	if err != nil {
+		return "", bad("%v", err)
 	}
-	if err := s.lab.Configure(ctx, req.Target, lab.Policy{Persistence: req.Persistence}); err != nil {
+	if err := s.lab.Configure(ctx, req.Target, lab.Policy{Persistence: &persistence}); err != nil {
 		return "", err
 	}
 	return s.changed(fmt.Sprintf("%s persistence → %s", req.Target, req.Persistence)), nil

@@ -43,6 +43,5 @@ func edgePersistence(t *testing.T, l *lab.Lab) string {
 	if err != nil {
 		t.Fatalf("read the edge's state: %v", err)
 	}
-	p, _ := st.Config["persistence"].(string)
-	return p
+	return string(st.Config.Persistence)
 }

@@ -104,11 +104,11 @@ func (s *Server) build(ctx context.Context, v view, now time.Time) snapshot {
 	for _, dc := range l.Topology().Datacenters {
 		d := dcView{Name: dc.Name, Status: "up"}
 		if m, ok := edge.Member(dc.Name); ok {
-			d.Requests = m.Requests
-			if m.Delay != "" && m.Delay != "0s" {
-				d.Delay = m.Delay
+			d.Requests = int64(m.Requests)
+			if m.Delay != 0 {
+				d.Delay = m.Delay.String()
 			}
-			if m.State != "up" || !m.Healthy {
+			if !m.Usable() {
 				d.Status = "down"
 			}
 		}
@@ -126,8 +126,8 @@ func (s *Server) build(ctx context.Context, v view, now time.Time) snapshot {
 		for _, name := range dc.InstanceNames() {
 			in := instView{Name: name, Status: "down"}
 			if m, ok := st.Member(name); ok {
-				in.Requests, in.Status = m.Requests, "up"
-				if m.State != "up" || !m.Healthy {
+				in.Requests, in.Status = int64(m.Requests), "up"
+				if !m.Usable() {
 					in.Status = "down"
 				}
 			}
@@ -160,18 +160,10 @@ func policyOf(name string, st lab.LBState, err error) lbView {
 	if err != nil {
 		return lbView{Name: name, Error: err.Error()}
 	}
-	str := func(k string) string {
-		if v, ok := st.Config[k]; ok && v != nil {
-			return fmt.Sprint(v)
-		}
-		return ""
-	}
-	cookie := ""
-	if c, ok := st.Config["cookie"].(map[string]any); ok {
-		cookie = fmt.Sprintf("%v (%v)", c["name"], c["codec"])
-	}
-	return lbView{Name: name, Persistence: str("persistence"), Selection: str("selection"), Cookie: cookie,
-		Undecodable: str("undecodable"), OnMemberDown: str("on_member_down")}
+	c := st.Config
+	return lbView{Name: name, Persistence: string(c.Persistence), Selection: string(c.Selection),
+		Cookie: fmt.Sprintf("%s (%s)", c.Cookie.Name, c.Cookie.Codec), Undecodable: string(c.Undecodable),
+		OnMemberDown: string(c.OnMemberDown)}
 }
 
 func countsOf(v view) countsView {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/stickylab/stickylab/fakecdn"
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 // Package is the Debian package that installs the haproxy binary.
@@ -41,10 +42,10 @@ type Options struct {
 // applied). A policy HAProxy cannot express is an error naming the field;
 // the topology rejects it earlier, with its path (lab/topology/engine.go).
 func Render(c fakecdn.Config, o Options) ([]byte, error) {
-	if c.OnMemberDown != "failover" {
+	if c.OnMemberDown != policy.Failover {
 		return nil, fmt.Errorf("on_member_down %q: haproxy only re-pins (option redispatch: failover)", c.OnMemberDown)
 	}
-	if c.Undecodable != "reissue" {
+	if c.Undecodable != policy.Reissue {
 		return nil, fmt.Errorf("undecodable %q: haproxy only reissues", c.Undecodable)
 	}
 	var w cfgWriter
@@ -104,7 +105,7 @@ func (w *cfgWriter) backend(c fakecdn.Config, o Options) error {
 	}
 	w.p("backend %s", c.Name)
 	w.p("    balance %s", balance)
-	if c.Selection == "consistent-hash" {
+	if c.Selection == policy.ConsistentHash {
 		w.p("    hash-type consistent")
 	}
 	if cookie != "" {
@@ -129,16 +130,18 @@ func (w *cfgWriter) backend(c fakecdn.Config, o Options) error {
 // balance maps fakecdn's selection to HAProxy's balance algorithm.
 func balance(c fakecdn.Config) (string, error) {
 	switch c.Selection {
-	case "random":
-		return "random", nil
-	case "round-robin":
+	case policy.Random:
+		return string(policy.Random), nil // HAProxy's algorithm has the policy's name
+	case policy.RoundRobin:
 		return "roundrobin", nil
-	case "source-ip":
+	case fakecdn.LeastOutstanding:
+		return "leastconn", nil
+	case policy.SourceIP:
 		if c.SelectionHeader != "" {
 			return fmt.Sprintf("hdr(%s)", c.SelectionHeader), nil
 		}
 		return "source", nil
-	case "consistent-hash":
+	case policy.ConsistentHash:
 		return fmt.Sprintf("hash req.cook(%s)", c.HashCookie), nil
 	}
 	return "", fmt.Errorf("selection %q: no haproxy balance algorithm", c.Selection)
@@ -148,14 +151,14 @@ func balance(c fakecdn.Config) (string, error) {
 // persistence.
 func cookieLine(c fakecdn.Config) (string, error) {
 	switch c.Persistence {
-	case "none":
+	case policy.PersistNone:
 		return "", nil
-	case "cookie":
+	case policy.PersistCookie:
 	default:
 		return "", fmt.Errorf("persistence %q: not built for haproxy; use cookie or none", c.Persistence)
 	}
 	k := c.Cookie
-	if k.Codec != "plain" {
+	if k.Codec != policy.CodecPlain {
 		return "", fmt.Errorf("cookie.codec %q: haproxy's cookie is the server's name in clear (plain)", k.Codec)
 	}
 	words := []string{"cookie", k.Name, "insert", "indirect"}

@@ -7,14 +7,26 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
-// patchable are the fields PATCH /config takes (fakecdn's), and those of
-// its cookie.
+// patchable are the fields PATCH /config takes (policy.Patch's, as
+// fakecdn's), and those of its cookie.
 var (
-	patchable       = []string{"selection", "selection_header", "hash_cookie", "persistence", "undecodable", "on_member_down", "passthrough_single", "decision_headers", "cookie"}
-	patchableCookie = []string{"name", "codec", "ttl", "nocache", "httponly", "secure"}
+	patchable       = fieldNames(&policy.Patch{})
+	patchableCookie = fieldNames(&policy.CookiePatch{})
 )
+
+// fieldNames are the wire names of the fields of the struct v points to.
+func fieldNames(v any) []string {
+	var names []string
+	for name := range policy.Fields(v) {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
 
 // patchConfig accepts a body that restates the policy haproxy runs (the lab
 // resets every LB that way) and refuses any change, naming the field:

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/stickylab/stickylab/fakecdn"
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 // member is a test backend: it answers with its name in X-Served-By, and
@@ -45,8 +46,8 @@ type lb struct {
 
 func startLB(t *testing.T, members ...*member) *lb {
 	bin := requireHAProxy(t)
-	cfg := fakecdn.Config{Role: "dc", Name: "dc-east", Selection: "round-robin", Persistence: "cookie",
-		Cookie:  fakecdn.CookieConfig{Name: "lbs", Codec: "plain"},
+	cfg := fakecdn.Config{Role: "dc", Name: "dc-east", Tier: policy.Tier{Selection: policy.RoundRobin, Persistence: policy.PersistCookie,
+		Cookie: fakecdn.CookieConfig{Name: "lbs", Codec: policy.CodecPlain}},
 		Health:  fakecdn.HealthConfig{Path: "/healthz", Interval: fakecdn.Duration(100 * time.Millisecond), Timeout: fakecdn.Duration(2 * time.Second), Rise: 1, Fall: 1},
 		Members: nil}
 	for _, m := range members {

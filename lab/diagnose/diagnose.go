@@ -5,6 +5,7 @@ package diagnose
 import (
 	"fmt"
 
+	"github.com/stickylab/stickylab/fakecdn/policy"
 	"github.com/stickylab/stickylab/lab/replay"
 	"github.com/stickylab/stickylab/lab/stats"
 )
@@ -14,14 +15,14 @@ type Kind string
 
 // The findings, from the most to the least specific.
 const (
-	CrossDatacenter Kind = "cross-datacenter" // the incident: requests of one flow land in different datacenters
-	Failover        Kind = "failover"         // a datacenter went down mid-flow
-	InstanceRestart Kind = "instance-restart" // sessions lost on one instance, no crossing
-	KeyRotation     Kind = "key-rotation"     // the LB could no longer decode its own cookie
-	SessionLost     Kind = "session-lost"     // crossing with a shared key: only the session is missing
-	ReplicationLag  Kind = "replication-lag"  // read in a replica before the session written on the primary reached it
-	Healthy         Kind = "healthy"          // nothing failed
-	Other           Kind = "other"            // none of the above explains the failures
+	CrossDatacenter Kind = "cross-datacenter"    // the incident: requests of one flow land in different datacenters
+	Failover        Kind = policy.ReasonFailover // a datacenter went down mid-flow: the edge failed over
+	InstanceRestart Kind = "instance-restart"    // sessions lost on one instance, no crossing
+	KeyRotation     Kind = "key-rotation"        // the LB could no longer decode its own cookie
+	SessionLost     Kind = "session-lost"        // crossing with a shared key: only the session is missing
+	ReplicationLag  Kind = "replication-lag"     // read in a replica before the session written on the primary reached it
+	Healthy         Kind = "healthy"             // nothing failed
+	Other           Kind = "other"               // none of the above explains the failures
 )
 
 // Finding is the diagnosis of a replay.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stickylab/stickylab/fakecdn/policy"
 	"github.com/stickylab/stickylab/lab/replay"
 )
 
@@ -109,7 +110,7 @@ func (e *evidence) classify(run *replay.Run) Kind {
 		e.crossing(run)
 	}
 	for j, h := range run.Hops {
-		if h.EdgeReason == "failover" || h.EdgeReason == "temporary" {
+		if h.EdgeReason == policy.ReasonFailover || h.EdgeReason == policy.ReasonTemporary {
 			if j > 0 && run.Hops[j-1].Datacenter != "" {
 				e.downFrom[run.Hops[j-1].Datacenter]++
 			}
@@ -200,7 +201,7 @@ func (e *evidence) crossing(run *replay.Run) {
 // instance changed inside one datacenter.
 func lbForgotCookie(run *replay.Run) (string, bool) {
 	for _, h := range run.Hops {
-		if h.LBReason == "undecodable" {
+		if h.LBReason == policy.ReasonUndecodable {
 			return h.Datacenter, true
 		}
 	}

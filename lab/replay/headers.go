@@ -4,17 +4,18 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
-// Header names of the wire contract (docs/ARCHITECTURE.md).
+// Header names of the wire contract, defined in package policy
+// (docs/ARCHITECTURE.md).
 const (
-	HeaderServedBy = "X-Served-By"
-	HeaderFailure  = "X-Stickylab-Failure"
-	HeaderEdge     = "X-Stickylab-Edge"
-	HeaderLB       = "X-Stickylab-LB"
-	// HeaderStore is "replica" on the answers of an app that reads its
-	// sessions from a replica (redis.layout replicated).
-	HeaderStore = "X-Stickylab-Store"
+	HeaderServedBy = policy.HeaderServedBy
+	HeaderFailure  = policy.HeaderFailure
+	HeaderEdge     = policy.HeaderEdge
+	HeaderLB       = policy.HeaderLB
+	HeaderStore    = policy.HeaderStore
 )
 
 // decisionFields parses "dc=dc-east; reason=new" into its fields.

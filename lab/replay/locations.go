@@ -5,11 +5,13 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 // ResolverHeader names the DNS resolver ("location") a run's client uses;
 // the edge keys DNS steering on it (fakecdn.DefaultResolverHeader).
-const ResolverHeader = "X-Stickylab-Resolver"
+const ResolverHeader = policy.HeaderResolver
 
 // WithLocations spreads runs over n client locations, each behind its own
 // DNS resolver: run i sends ResolverHeader "loc-<i mod n>" and, as its

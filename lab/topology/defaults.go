@@ -3,6 +3,8 @@ package topology
 import (
 	"slices"
 	"time"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 // Default returns the incident: two equal datacenters of two instances each.
@@ -34,12 +36,7 @@ func (t Topology) WithDefaults() Topology {
 }
 
 func (e Edge) withDefaults() Edge {
-	e.Tier = e.Tier.withDefaults(Tier{
-		Selection:         "random",
-		Persistence:       "none",
-		Cookie:            Cookie{Name: "cdn_dc", Codec: "f5-encrypted"},
-		PassthroughSingle: Bool(true),
-	})
+	e.Tier = e.Tier.withDefaults(policy.RoleEdge, policy.Tier{})
 	if e.TLS == nil {
 		e.TLS = Bool(true)
 	}
@@ -53,12 +50,8 @@ func (dc Datacenter) withDefaults() Datacenter {
 	if dc.Instances == 0 {
 		dc.Instances = 2
 	}
-	dc.LB = dc.LB.withEngineDefaults().withDefaults(Tier{
-		Selection:         "round-robin",
-		Persistence:       "cookie",
-		Cookie:            Cookie{Name: "lbs", Codec: "f5-encrypted"},
-		PassthroughSingle: Bool(false),
-	})
+	// The incident's datacenter LB: F5's round robin, pinned by its cookie.
+	dc.LB = dc.LB.withEngineDefaults().withDefaults(policy.RoleDC, policy.Tier{Selection: policy.RoundRobin, Persistence: policy.PersistCookie})
 	if dc.App.MachineKey == "" {
 		dc.App.MachineKey = "datacenter"
 	}
@@ -74,31 +67,21 @@ func (dc Datacenter) withDefaults() Datacenter {
 	return dc
 }
 
-// withDefaults fills t's unset fields from def, then the tier-independent ones.
-func (t Tier) withDefaults(def Tier) Tier {
-	pick := func(v *string, d string) {
-		if *v == "" {
-			*v = d
-		}
+// withDefaults fills t's unset fields from def, then from fakecdn's
+// defaults for role (policy.Defaults) but the cookie's httponly, which the
+// lab leaves to fakecdn. A vendor profile names its own cookie: fakecdn
+// fills its name and codec from the profile.
+func (t Tier) withDefaults(role string, def policy.Tier) Tier {
+	if t.Profile == "" {
+		t.Profile = policy.ProfileGeneric
 	}
-	t = t.withVendorDefaults()
-	pick(&t.Selection, def.Selection)
-	pick(&t.Persistence, def.Persistence)
-	if !t.vendorProfile() { // a vendor profile names its own cookie (fakecdn fills it)
-		pick(&t.Cookie.Name, def.Cookie.Name)
-		pick(&t.Cookie.Codec, def.Cookie.Codec)
+	t.Tier = t.WithAffinity(t.Tier) // session_affinity decides persistence (the model reads it)
+	base := policy.Defaults(role)
+	base.Cookie.HTTPOnly = nil
+	base.HashCookie = "ASP.NET_SessionId"
+	if t.FillsCookie() {
+		base.Cookie.Name, base.Cookie.Codec = "", ""
 	}
-	pick(&t.Undecodable, "reissue")
-	pick(&t.OnMemberDown, "failover")
-	pick(&t.HashCookie, "ASP.NET_SessionId")
-	if t.PassthroughSingle == nil {
-		t.PassthroughSingle = def.PassthroughSingle
-	}
-	if t.DecisionHeaders == nil {
-		t.DecisionHeaders = Bool(true)
-	}
-	if t.SourceIPTTL == 0 {
-		t.SourceIPTTL = 10 * time.Minute
-	}
+	t.Tier = t.Tier.Fill(def).Fill(base)
 	return t
 }

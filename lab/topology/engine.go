@@ -1,6 +1,10 @@
 package topology
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
+)
 
 // Balancer engines of a datacenter tier: the lab's own fakecdn, or Debian's
 // HAProxy 2.6 configured from the same policy (docs/lab.md, "HAProxy as a
@@ -22,7 +26,7 @@ func (t Tier) HAProxy() bool { return t.Engine == EngineHAProxy }
 // f5-encrypted.
 func (t Tier) withEngineDefaults() Tier {
 	if t.HAProxy() && t.Cookie.Codec == "" {
-		t.Cookie.Codec = "plain"
+		t.Cookie.Codec = policy.CodecPlain
 	}
 	return t
 }
@@ -48,17 +52,17 @@ func (v *validator) engine(p string, t Tier) {
 	no := func(field, value, why string) {
 		v.add(p+"."+field, "%s with engine haproxy: %s", value, why)
 	}
-	if t.Persistence == "source-ip" {
-		no("persistence", "source-ip", "not built for haproxy (a stick table on the edge's address would pin every client alike); use cookie or none")
+	if t.Persistence == policy.PersistSourceIP {
+		no(policy.FieldPersistence, "source-ip", "not built for haproxy (a stick table on the edge's address would pin every client alike); use cookie or none")
 	}
-	if t.Cookie.Codec != "plain" {
-		no("cookie.codec", t.Cookie.Codec, "HAProxy's inserted cookie carries the server's name in clear; only codec plain")
+	if t.Cookie.Codec != policy.CodecPlain {
+		no("cookie.codec", string(t.Cookie.Codec), "HAProxy's inserted cookie carries the server's name in clear; only codec plain")
 	}
-	if t.Undecodable != "reissue" {
-		no("undecodable", t.Undecodable, "HAProxy ignores a cookie naming no server and inserts a new one (reissue); it cannot refuse the request")
+	if t.Undecodable != policy.Reissue {
+		no(policy.FieldUndecodable, string(t.Undecodable), "HAProxy ignores a cookie naming no server and inserts a new one (reissue); it cannot refuse the request")
 	}
-	if t.OnMemberDown != "failover" {
-		no("on_member_down", t.OnMemberDown, "HAProxy's option redispatch re-pins to a healthy server (failover); there is no equivalent")
+	if t.OnMemberDown != policy.Failover {
+		no(policy.FieldOnMemberDown, string(t.OnMemberDown), "HAProxy's option redispatch re-pins to a healthy server (failover); there is no equivalent")
 	}
 	if On(t.PassthroughSingle, false) {
 		no("passthrough_single", "true", "HAProxy inserts its cookie whatever the number of healthy servers")
@@ -69,7 +73,7 @@ func (v *validator) engine(p string, t Tier) {
 // engineVendor rejects vendor behaviour: HAProxy is a vendor of its own.
 func (v *validator) engineVendor(p string, t Tier, no func(field, value, why string)) {
 	const why = "a vendor behaviour fakecdn emulates; HAProxy has no such setting"
-	if t.vendorProfile() {
+	if t.FillsCookie() {
 		no("profile", t.Profile, why)
 	}
 	for _, f := range []struct{ field, value string }{

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stickylab/stickylab/fakecdn/policy"
 	"github.com/stickylab/stickylab/lab/topology"
 )
 
@@ -60,8 +61,8 @@ datacenters:
 }
 
 func TestHAProxyAcceptsEverySelection(t *testing.T) {
-	for _, sel := range topology.Selections {
-		src := "datacenters:\n  - name: dc-east\n    lb: {engine: haproxy, selection: " + sel + "}\n"
+	for _, sel := range policy.Selections() {
+		src := "datacenters:\n  - name: dc-east\n    lb: {engine: haproxy, selection: " + string(sel) + "}\n"
 		if _, err := topology.Parse("h.yaml", []byte(src)); err != nil {
 			t.Errorf("selection %s: %v", sel, err)
 		}

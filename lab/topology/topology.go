@@ -6,7 +6,11 @@
 // in-memory sessions.
 package topology
 
-import "time"
+import (
+	"time"
+
+	"github.com/stickylab/stickylab/fakecdn/policy"
+)
 
 // Topology is the whole lab. Build it in Go or load it with Load/Parse.
 type Topology struct {
@@ -22,42 +26,19 @@ type Topology struct {
 }
 
 // Tier is the policy of one load balancer: the CDN edge or a datacenter LB.
-// Its fields are those of fakecdn's configuration file.
+// Its fields are those of fakecdn's configuration file, defined once in
+// package policy: the policy itself, and the vendor behaviour
+// (docs/vendors.md).
 type Tier struct {
-	Selection         string        `yaml:"selection,omitempty" json:"selection"`
-	SelectionHeader   string        `yaml:"selection_header,omitempty" json:"selection_header,omitempty"`
-	HashCookie        string        `yaml:"hash_cookie,omitempty" json:"hash_cookie,omitempty"`
-	Persistence       string        `yaml:"persistence,omitempty" json:"persistence"`
-	Cookie            Cookie        `yaml:"cookie,omitempty" json:"cookie"`
-	SourceIPTTL       time.Duration `yaml:"source_ip_ttl,omitempty" json:"source_ip_ttl,omitempty"`
-	Undecodable       string        `yaml:"undecodable,omitempty" json:"undecodable"`
-	OnMemberDown      string        `yaml:"on_member_down,omitempty" json:"on_member_down"`
-	PassthroughSingle *bool         `yaml:"passthrough_single,omitempty" json:"passthrough_single"`
-	DecisionHeaders   *bool         `yaml:"decision_headers,omitempty" json:"decision_headers"`
+	policy.Tier `yaml:",inline"`
 	// Engine is the balancer program of a datacenter tier: fakecdn (also
 	// "") or haproxy (engine.go); the edge is always fakecdn.
-	Engine string `yaml:"engine,omitempty" json:"engine,omitempty"`
-	Vendor `yaml:",inline"`
+	Engine        string `yaml:"engine,omitempty" json:"engine,omitempty"`
+	policy.Vendor `yaml:",inline"`
 }
 
-// Cookie is a persistence cookie: its name, codec and lifetime (0 = session
-// cookie), and HAProxy's cookie options. Omitted options keep the default
-// behaviour: no Cache-Control, HttpOnly, Secure when the client connection
-// is HTTPS.
-type Cookie struct {
-	Name  string        `yaml:"name,omitempty" json:"name"`
-	Codec string        `yaml:"codec,omitempty" json:"codec"`
-	TTL   time.Duration `yaml:"ttl,omitempty" json:"ttl"`
-	// NoCache adds Cache-Control: private to a cacheable response that
-	// inserts the cookie, so a shared cache cannot hand one pin to everybody.
-	NoCache bool `yaml:"nocache,omitempty" json:"nocache,omitempty"`
-	// HTTPOnly adds HttpOnly to the cookie (nil: true).
-	HTTPOnly *bool `yaml:"httponly,omitempty" json:"httponly,omitempty"`
-	// Secure adds Secure always (true) or never (false); nil: when the
-	// client connection is HTTPS.
-	Secure     *bool `yaml:"secure,omitempty" json:"secure,omitempty"`
-	CookieLife `yaml:",inline"`
-}
+// Cookie is a persistence cookie (package policy).
+type Cookie = policy.Cookie
 
 // Edge is the CDN tier: a Tier whose members are the datacenters, plus TLS.
 type Edge struct {
@@ -83,13 +64,10 @@ type App struct {
 	MaxSessions    int           `yaml:"max_sessions,omitempty" json:"max_sessions,omitempty"`
 }
 
-// Enumerations accepted by the topology file.
+// Enumerations of the app settings accepted by the topology file; the
+// tiers' are package policy's (selections and codecs: those fakecdn
+// registers).
 var (
-	Selections    = []string{"random", "round-robin", "source-ip", "consistent-hash"}
-	Persistences  = []string{"none", "cookie", "source-ip"}
-	Codecs        = []string{"f5-encrypted", "f5-plain", "plain", "envoy", "cloudflare", "aws-alb", "akamai-alb"}
-	Undecodables  = []string{"reissue", "reject"}
-	MemberDowns   = []string{"failover", "temporary", "strict"}
 	MachineKeys   = []string{"instance", "datacenter", "shared"}
 	SessionStores = []string{"memory", "redis"}
 )
@@ -130,12 +108,7 @@ func (dc Datacenter) InstanceNames() []string {
 func Bool(b bool) *bool { return &b }
 
 // On reports whether an optional switch is set, with def when unset.
-func On(b *bool, def bool) bool {
-	if b == nil {
-		return def
-	}
-	return *b
-}
+func On(b *bool, def bool) bool { return policy.On(b, def) }
 
 func itoa(i int) string {
 	if i < 10 {

@@ -86,26 +86,12 @@ func (v *validator) oneOf(path, value string, allowed []string) {
 	}
 }
 
+// tier checks a tier with package policy's rules, each problem at its
+// path below p.
 func (v *validator) tier(p string, t Tier) {
-	v.oneOf(p+".selection", t.Selection, Selections)
-	v.oneOf(p+".persistence", t.Persistence, Persistences)
-	if t.Cookie.Codec != "" || !t.vendorProfile() {
-		v.oneOf(p+".cookie.codec", t.Cookie.Codec, Codecs)
-	}
-	v.vendor(p, t)
-	v.oneOf(p+".undecodable", t.Undecodable, Undecodables)
-	v.oneOf(p+".on_member_down", t.OnMemberDown, MemberDowns)
-	if (t.Cookie.Name != "" || !t.vendorProfile()) && (t.Cookie.Name == "" || strings.ContainsAny(t.Cookie.Name, " ;,=\t\"")) {
-		v.add(p+".cookie.name", "%q is not a valid cookie name", t.Cookie.Name)
-	}
-	if t.Cookie.TTL < 0 {
-		v.add(p+".cookie.ttl", "%s must not be negative", t.Cookie.TTL)
-	}
-	if t.SourceIPTTL < 0 {
-		v.add(p+".source_ip_ttl", "%s must not be negative", t.SourceIPTTL)
-	}
-	if t.Selection == "consistent-hash" && t.HashCookie == "" {
-		v.add(p+".hash_cookie", "consistent-hash needs the name of the cookie to hash")
+	errs := append(t.Tier.Validate(t.Vendor), t.Vendor.Validate()...)
+	for _, e := range errs {
+		v.add(p+"."+e.Field, "%s", e.Msg)
 	}
 }
 

@@ -5,9 +5,11 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stickylab/stickylab/fakeapp"
 	"github.com/stickylab/stickylab/fakecdn"
+	"github.com/stickylab/stickylab/fakecdn/policy"
 	"github.com/stickylab/stickylab/lab/internal/admin"
 )
 
@@ -32,18 +34,18 @@ func TestStateAndPatchesRoundTripAgainstFakecdn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Name != "edge" || st.Role != "edge" || len(st.Members) != 2 || st.Config["persistence"] != "none" {
+	if st.Name != "edge" || st.Role != "edge" || len(st.Members) != 2 || st.Config.Persistence != policy.PersistNone {
 		t.Fatalf("state: %+v", st)
 	}
-	if m, ok := st.Member("dc-west"); !ok || !m.Healthy || m.State != "up" || m.Delay != "0s" {
+	if m, ok := st.Member("dc-west"); !ok || !m.Healthy || m.State != "up" || m.Delay != 0 {
 		t.Fatalf("dc-west: %+v", m)
 	}
-	st, err = admin.PatchConfig(ctx, base, map[string]any{"persistence": "cookie"})
-	if err != nil || st.Config["persistence"] != "cookie" {
+	st, err = admin.PatchConfig(ctx, base, policy.Patch{Persistence: policy.Ptr(policy.PersistCookie)})
+	if err != nil || st.Config.Persistence != policy.PersistCookie {
 		t.Fatalf("patch config: %v, %v", st.Config, err)
 	}
-	st, err = admin.PatchMember(ctx, base, "dc-east", map[string]any{"delay": "150ms"})
-	if m, _ := st.Member("dc-east"); err != nil || m.Delay != "150ms" {
+	st, err = admin.PatchMember(ctx, base, "dc-east", policy.DelayMember(150*time.Millisecond))
+	if m, _ := st.Member("dc-east"); err != nil || m.Delay.Std() != 150*time.Millisecond {
 		t.Fatalf("patch member: %+v, %v", m, err)
 	}
 	if _, err := admin.RotateKey(ctx, base); err != nil {
@@ -56,7 +58,7 @@ func TestStateAndPatchesRoundTripAgainstFakecdn(t *testing.T) {
 
 func TestErrorsCarryTheServersTextFieldAndStatus(t *testing.T) {
 	base := lbAdmin(t)
-	_, err := admin.PatchConfig(t.Context(), base, map[string]any{"persistence": "sticky"})
+	_, err := admin.PatchConfig(t.Context(), base, policy.Patch{Persistence: policy.Ptr[policy.Persistence]("sticky")})
 	var ae *admin.Error
 	if !errors.As(err, &ae) || ae.Status != 400 || ae.Field != "persistence" {
 		t.Fatalf("want a 400 on persistence, got %#v", err)
@@ -66,7 +68,7 @@ func TestErrorsCarryTheServersTextFieldAndStatus(t *testing.T) {
 			t.Errorf("%q lacks %q", err, want)
 		}
 	}
-	_, err = admin.PatchMember(t.Context(), base, "dc-north", map[string]any{"state": "down"})
+	_, err = admin.PatchMember(t.Context(), base, "dc-north", policy.MemberPatch{State: policy.Ptr(policy.StateDown)})
 	if !errors.As(err, &ae) || ae.Status != 404 || !strings.Contains(err.Error(), "dc-north") {
 		t.Fatalf("want a 404 naming dc-north, got %v", err)
 	}

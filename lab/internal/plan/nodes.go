@@ -6,6 +6,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 
+	"github.com/stickylab/stickylab/fakecdn/policy"
 	"github.com/stickylab/stickylab/lab/topology"
 )
 
@@ -81,66 +82,23 @@ type Member struct {
 // would wrongly blame on the topology). A stopped member refuses connections
 // and is seen down after Fall quick checks; only a partition waits for the
 // timeout.
-var Health = HealthConfig{Path: "/healthz", Interval: "200ms", Timeout: "2s", Rise: 2, Fall: 3}
+var Health = policy.Health{Path: "/healthz", Interval: policy.Duration(200 * time.Millisecond),
+	Timeout: policy.Duration(2 * time.Second), Rise: 2, Fall: 3}
 
-// HealthConfig mirrors fakecdn's health block.
-type HealthConfig struct {
-	Path     string `yaml:"path"`
-	Interval string `yaml:"interval"`
-	Timeout  string `yaml:"timeout"`
-	Rise     int    `yaml:"rise"`
-	Fall     int    `yaml:"fall"`
-}
-
-// Config renders fakecdn's YAML configuration; url maps a member's node to
-// the URL this runtime reaches it at.
+// Config renders fakecdn's YAML configuration: the tier's policy and vendor
+// behaviour as the topology has them (what it leaves unset fakecdn
+// defaults), the edge's steering, the lab's health checks; url maps a
+// member's node to the URL this runtime reaches it at.
 func (l LB) Config(url func(node string) string) ([]byte, error) {
-	type cookie struct {
-		Name         string `yaml:"name,omitempty"`  // empty: the vendor profile's
-		Codec        string `yaml:"codec,omitempty"` // empty: the vendor profile's
-		TTL          string `yaml:"ttl"`
-		NoCache      bool   `yaml:"nocache,omitempty"`
-		HTTPOnly     bool   `yaml:"httponly"`
-		Secure       *bool  `yaml:"secure,omitempty"` // nil: when the client connection is HTTPS
-		cookieVendor `yaml:",inline"`
+	cfg := policy.Config{
+		Role: l.Role, Name: l.Name, Seed: l.Seed, Tier: l.Tier.Tier, Vendor: l.Tier.Vendor, Health: Health,
+		Steering: l.Steering.Steering, TrustClientIP: l.Steering.TrustClientIP,
 	}
-	type member struct {
-		Name   string  `yaml:"name"`
-		URL    string  `yaml:"url"`
-		Weight float64 `yaml:"weight"`
-	}
-	cfg := struct {
-		Role              string       `yaml:"role"`
-		Name              string       `yaml:"name"`
-		Seed              int64        `yaml:"seed"`
-		Members           []member     `yaml:"members"`
-		Selection         string       `yaml:"selection"`
-		SelectionHeader   string       `yaml:"selection_header,omitempty"`
-		HashCookie        string       `yaml:"hash_cookie,omitempty"`
-		Persistence       string       `yaml:"persistence"`
-		Cookie            cookie       `yaml:"cookie"`
-		SourceIPTTL       string       `yaml:"source_ip_ttl"`
-		Undecodable       string       `yaml:"undecodable"`
-		OnMemberDown      string       `yaml:"on_member_down"`
-		PassthroughSingle bool         `yaml:"passthrough_single"`
-		DecisionHeaders   bool         `yaml:"decision_headers"`
-		Health            HealthConfig `yaml:"health"`
-		vendorConfig      `yaml:",inline"`
-	}{
-		Role: l.Role, Name: l.Name, Seed: l.Seed,
-		Selection: l.Tier.Selection, SelectionHeader: l.Tier.SelectionHeader, HashCookie: l.Tier.HashCookie,
-		Persistence: l.Tier.Persistence,
-		Cookie: cookie{Name: l.Tier.Cookie.Name, Codec: l.Tier.Cookie.Codec, TTL: l.Tier.Cookie.TTL.String(),
-			NoCache: l.Tier.Cookie.NoCache, HTTPOnly: topology.On(l.Tier.Cookie.HTTPOnly, true), Secure: l.Tier.Cookie.Secure,
-			cookieVendor: renderCookieVendor(l.Tier.Cookie.CookieLife)},
-		SourceIPTTL: l.Tier.SourceIPTTL.String(), Undecodable: l.Tier.Undecodable, OnMemberDown: l.Tier.OnMemberDown,
-		PassthroughSingle: topology.On(l.Tier.PassthroughSingle, false),
-		DecisionHeaders:   topology.On(l.Tier.DecisionHeaders, true),
-		Health:            Health,
-		vendorConfig:      renderVendor(l.Tier.Vendor, l.Steering),
+	if l.Steering.Steering == policy.SteeringDNS {
+		cfg.DNSTTL = policy.Duration(l.Steering.DNSTTL)
 	}
 	for _, m := range l.Members {
-		cfg.Members = append(cfg.Members, member{Name: m.Name, URL: url(m.Node), Weight: m.Weight})
+		cfg.Members = append(cfg.Members, policy.Member{Name: m.Name, URL: url(m.Node), Weight: m.Weight})
 	}
 	out, err := yaml.Marshal(cfg)
 	if err != nil {

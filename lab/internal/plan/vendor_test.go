@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/stickylab/stickylab/fakecdn"
+	"github.com/stickylab/stickylab/fakecdn/policy"
 	"github.com/stickylab/stickylab/lab/internal/plan"
 	"github.com/stickylab/stickylab/lab/topology"
 )
@@ -44,8 +45,10 @@ const dcs = "datacenters: [{name: dc-east}, {name: dc-west}]\n"
 // cookie; explicit fields win.
 func TestProfilesReachTheEdge(t *testing.T) {
 	cases := []struct {
-		yaml, name, codec, persistence string
-		ttl                            time.Duration
+		yaml, name  string
+		codec       policy.Codec
+		persistence policy.Persistence
+		ttl         time.Duration
 	}{
 		{"edge: {profile: cloudflare, session_affinity: cookie}\n", "__cflb", "cloudflare", "cookie", 23 * time.Hour},
 		{"edge: {profile: aws-alb, persistence: cookie}\n", "AWSALB", "aws-alb", "cookie", 24 * time.Hour},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stickylab/stickylab/fakeapp"
 	"github.com/stickylab/stickylab/fakecdn"
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 // datacenter is a round-robin LB with its own f5-encrypted lbs cookie in
@@ -31,8 +32,8 @@ func datacenter(t testing.TB, cfg Config, dc string) http.Handler {
 		}
 		members = append(members, fakecdn.MemberConfig{Name: name, URL: serve(t, h)})
 	}
-	return loadBalancer(t, cfg, fakecdn.Config{Role: "dc", Name: dc, Members: members,
-		Selection: "round-robin", Persistence: "cookie"})
+	return loadBalancer(t, cfg, fakecdn.Config{Role: policy.RoleDC, Name: dc, Members: members,
+		Tier: policy.Tier{Selection: policy.RoundRobin, Persistence: policy.PersistCookie}})
 }
 
 // loadBalancer is fakecdn with the topology's seed and decision headers.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stickylab/stickylab/fakecdn"
+	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
 // Config shapes the topology; the zero value is the incident: two equal
@@ -56,12 +57,12 @@ func New(t testing.TB, cfg Config) *Topology {
 	for i, dc := range cfg.Datacenters {
 		members = append(members, fakecdn.MemberConfig{Name: dc, URL: serve(t, datacenter(t, cfg, dc)), Weight: cfg.Weights[i]})
 	}
-	persistence := "none"
+	persistence := policy.PersistNone
 	if cfg.EdgeSticky {
-		persistence = "cookie"
+		persistence = policy.PersistCookie
 	}
-	return &Topology{edge: loadBalancer(t, cfg, fakecdn.Config{Role: "edge", Name: "edge",
-		Members: members, Selection: "random", Persistence: persistence})}
+	return &Topology{edge: loadBalancer(t, cfg, fakecdn.Config{Role: policy.RoleEdge, Name: "edge",
+		Members: members, Tier: policy.Tier{Selection: policy.Random, Persistence: persistence}})}
 }
 
 // NewServer serves New(t, cfg) over HTTPS on 127.0.0.1 until the test
