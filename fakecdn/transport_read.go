@@ -14,9 +14,9 @@ const maxSimpleHeaders = 64
 // readSimpleResponse reads the response head the fast path sees almost
 // always — HTTP/1.1, a final status with a body of known length, plain
 // header lines, all of it already in br's buffer — as http.ReadResponse
-// would, in four allocations where ReadResponse takes a dozen: one string
-// for the head (keys, values and status are slices of it), one array for the
-// values, the header map and the Response. Its body is left in br for the
+// would, in three allocations where ReadResponse takes a dozen: one string
+// for the head (keys, values and status are slices of it), the header map,
+// and the Response with an array for the values. Its body is left in br for the
 // caller to read (h1Body). Anything else — 1xx, 204/304, a HEAD, chunked or
 // close-delimited bodies, trailers, folded or unusual lines, a head not yet
 // wholly received — reports false with nothing consumed, for
@@ -40,15 +40,27 @@ func readSimpleResponse(br *bufio.Reader, req *http.Request) (*http.Response, bo
 	if !ok {
 		return nil, false
 	}
-	resp := &http.Response{
+	sr := new(simpleResponse)
+	resp := &sr.Response
+	*resp = http.Response{
 		Status: status, StatusCode: code, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
 		Header: make(http.Header, lines), ContentLength: -1, Request: req,
 	}
-	if !readSimpleHeader(resp, rest, make([]string, lines)) || resp.ContentLength < 0 {
+	vals := sr.vals[:]
+	if lines > len(vals) {
+		vals = make([]string, lines)
+	}
+	if !readSimpleHeader(resp, rest, vals) || resp.ContentLength < 0 {
 		return nil, false
 	}
 	_, _ = br.Discard(end + 4)
 	return resp, true
+}
+
+// simpleResponse allocates a Response with the array of its header values.
+type simpleResponse struct {
+	http.Response
+	vals [16]string
 }
 
 // finalStatus parses "200 OK" (or "200"): a final status with a body.
