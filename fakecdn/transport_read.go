@@ -14,9 +14,9 @@ const maxSimpleHeaders = 64
 // readSimpleResponse reads the response head the fast path sees almost
 // always — HTTP/1.1, a final status with a body of known length, plain
 // header lines, all of it already in br's buffer — as http.ReadResponse
-// would, in three allocations where ReadResponse takes a dozen: one string
-// for the head (keys, values and status are slices of it), the header map,
-// and the Response with an array for the values. Its body is left in br for the
+// would, in four allocations where ReadResponse takes a dozen: one string
+// for the head (keys, values and status are slices of it), the header map
+// and its table, and the Response with an array for the values. Its body is left in br for the
 // caller to read (h1Body). Anything else — 1xx, 204/304, a HEAD, chunked or
 // close-delimited bodies, trailers, folded or unusual lines, a head not yet
 // wholly received — reports false with nothing consumed, for
