@@ -154,10 +154,14 @@ func containsToken(v, token string) bool {
 }
 
 // isToken reports whether s is an HTTP token (RFC 9110 section 5.6.2).
-func isToken(s string) bool {
+func isToken(s string) bool { return alnumOr(s, "!#$%&'*+-.^_`|~") }
+
+// alnumOr reports whether s is not empty and has only ASCII letters, digits
+// and bytes of extra.
+func alnumOr(s, extra string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(extra, c) >= 0) {
 			return false
 		}
 	}
