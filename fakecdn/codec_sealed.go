@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/stickylab/stickylab/fakecdn/policy"
 )
@@ -56,19 +57,41 @@ func (c *sealedCodec) Encode(t Target) (string, error) {
 	return c.prefix + c.enc.EncodeToString(c.aead.Seal(buf, buf[:ns], []byte(t.Name()), nil)), nil
 }
 
+// sealedBuf is Decode's scratch: the decoded bytes, then the base64 text.
+// It is pooled because the AEAD is an interface, so a buffer handed to it
+// would be allocated on every pinned request.
+type sealedBuf [192 + 256]byte
+
+var sealedBufs = sync.Pool{New: func() any { return new(sealedBuf) }}
+
 func (c *sealedCodec) Decode(v string) (Target, bool) {
 	v, ok := strings.CutPrefix(v, c.prefix)
 	if !ok {
 		return nil, false
 	}
-	b, err := c.enc.DecodeString(v)
+	buf := sealedBufs.Get().(*sealedBuf)
+	defer sealedBufs.Put(buf)
+	var b []byte
+	var err error
+	if dst, src := buf[:192], buf[192:]; len(v) <= len(src) {
+		var n int
+		n, err = c.enc.Decode(dst, src[:copy(src, v)])
+		b = dst[:n]
+	} else {
+		b, err = c.enc.DecodeString(v)
+	}
 	ns := c.aead.NonceSize()
 	if err != nil || len(b) < ns+c.aead.Overhead() {
 		return nil, false
 	}
-	name, err := c.aead.Open(nil, b[:ns], b[ns:], nil)
+	name, err := c.aead.Open(b[ns:ns], b[:ns], b[ns:], nil)
 	if err != nil {
 		return nil, false
 	}
-	return targetByName(c.members, string(name))
+	for _, t := range c.members {
+		if t.Name() == string(name) {
+			return t, true
+		}
+	}
+	return nil, false
 }

@@ -145,3 +145,26 @@ func FuzzDecodeCookie(f *testing.F) {
 		}
 	})
 }
+
+// TestSealedCodecsLongNames: a member name too long for Decode's pooled
+// buffer still round-trips, on the allocating path.
+func TestSealedCodecsLongNames(t *testing.T) {
+	long := fakeTarget{strings.Repeat("member-", 40), "10.1.1.102:80"}
+	env := testEnv(1)
+	env.Members = append([]Target{long}, codecTargets...)
+	for _, name := range []policy.Codec{policy.CodecF5Encrypted, policy.CodecCloudflare, policy.CodecAWSALB} {
+		c, err := NewCodec(name, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range env.Members {
+			v, err := c.Encode(want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, ok := c.Decode(v); !ok || got.Name() != want.Name() {
+				t.Errorf("%s: %d-byte name decoded to %v, %v", name, len(want.Name()), got, ok)
+			}
+		}
+	}
+}

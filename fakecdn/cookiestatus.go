@@ -113,7 +113,7 @@ func cookieLetters(r *http.Request, s *snapshot, d *decision) string {
 	}
 	req := d.status
 	if d.reason == ReasonPassthrough {
-		if _, err := r.Cookie(s.cfg.Cookie.Name); err == nil {
+		if _, ok := requestCookie(r, s.cfg.Cookie.Name); ok {
 			req = cookieUnused
 		}
 	}

@@ -36,6 +36,8 @@ type decision struct {
 	start     time.Time
 	in        *http.Request // the inbound request, set when it is proxied
 	query     string        // its cleaned query, as forwarded
+
+	headerVals [2]string // the decision header's and Server-Timing's values (writeDecision)
 }
 
 // decide runs passthrough, persistence, the down policy and selection, in that order.

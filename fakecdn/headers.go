@@ -34,8 +34,9 @@ var (
 // writeDecision sets the tier's decision header and appends its Server-Timing
 // entry after the upstream's: edge "dc=<m>; reason=<r>" + edge;dur=..;desc="<m>",
 // dc "lb=<lb>; member=<m>; reason=<r>" + lb;dur=..;desc="<m>".
-// Both values are built in one buffer and share one string and one slice
-// (each header gets a capacity-1 window, so a later Add cannot clobber the other).
+// Both values are built in one buffer and share one string; their slices
+// are windows of capacity 1 on the decision's own array (allocated with it),
+// so a later Add cannot clobber the other.
 func writeDecision(h http.Header, s *snapshot, d *decision, dur time.Duration) {
 	var scratch [256]byte
 	b := scratch[:0]
@@ -63,7 +64,7 @@ func writeDecision(h http.Header, s *snapshot, d *decision, dur time.Duration) {
 	b = append(b, d.name...)
 	b = append(b, '"')
 	all := string(b)
-	vals := make([]string, 2)
+	vals := d.headerVals[:]
 	vals[0], vals[1] = all[:n], all[n:]
 	h[key] = vals[0:1:1]
 	h[keyServerTiming] = vals[1:2:2]

@@ -48,11 +48,11 @@ type cookiePersistence struct {
 }
 
 func (c *cookiePersistence) pinned(r *http.Request) (*member, byte) {
-	ck, err := r.Cookie(c.name)
-	if err != nil {
+	raw, ok := requestCookie(r, c.name)
+	if !ok {
 		return nil, statusNone
 	}
-	value, dates := c.life.split(ck.Value)
+	value, dates := c.life.split(raw)
 	t, ok := c.codec.Decode(value)
 	if !ok {
 		return nil, statusInvalid
@@ -74,11 +74,11 @@ func (c *cookiePersistence) refresh(r *http.Request, m *member) string {
 	if c.life.maxIdle <= 0 {
 		return ""
 	}
-	ck, err := r.Cookie(c.name)
-	if err != nil {
+	raw, ok := requestCookie(r, c.name)
+	if !ok {
 		return ""
 	}
-	_, dates := c.life.split(ck.Value)
+	_, dates := c.life.split(raw)
 	first := dates.first
 	if first.IsZero() {
 		first = time.Now()

@@ -67,11 +67,11 @@ func mix64(x uint64) uint64 {
 }
 
 func (s *hashSelection) Select(c []*member, r *http.Request) *member {
-	ck, err := r.Cookie(s.cookie)
-	if err != nil || ck.Value == "" || len(s.points) == 0 {
+	v, ok := requestCookie(r, s.cookie)
+	if !ok || v == "" || len(s.points) == 0 {
 		return nil
 	}
-	h := hash64(ck.Value)
+	h := hash64(v)
 	i, _ := slices.BinarySearchFunc(s.points, h, func(p ringPoint, h uint64) int {
 		switch {
 		case p.hash < h:

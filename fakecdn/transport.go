@@ -213,7 +213,10 @@ func (t *h1Transport) exchange(c *h1Conn, req *http.Request) (*http.Response, er
 	if err != nil {
 		return nil, c.fail(ctx, stop, err)
 	}
-	b := &h1Body{t: t, c: c, body: resp.Body, stop: stop, keep: !resp.Close && !req.Close}
+	b := &h1Body{t: t, c: c, body: resp.Body, remain: resp.ContentLength, stop: stop, keep: !resp.Close && !req.Close}
+	if resp.Body == nil && resp.ContentLength == 0 {
+		resp.Body = http.NoBody // as ReadResponse answers an empty body
+	}
 	if resp.Body == http.NoBody {
 		b.finish(true)
 		return resp, nil
@@ -243,19 +246,16 @@ func (t *h1Transport) readResponse(c *h1Conn, req *http.Request) (*http.Response
 		if _, err := c.br.Peek(1); err != nil {
 			return nil, staleError{fmt.Errorf("read response: %w", err)}
 		}
+		if resp, ok := readSimpleResponse(c.br, req); ok {
+			return t.headRead(c, resp), nil
+		}
 		resp, err := http.ReadResponse(c.br, req)
 		if err != nil {
 			return nil, fmt.Errorf("read response: %w", err)
 		}
 		code := resp.StatusCode
 		if code < 100 || code > 199 || code == http.StatusSwitchingProtocols {
-			if t.headerTimeout > 0 {
-				_ = c.conn.SetReadDeadline(time.Time{})
-				if c.canceled.Load() { // the cancellation's deadline was just undone
-					_ = c.conn.SetDeadline(aLongTimeAgo)
-				}
-			}
-			return resp, nil
+			return t.headRead(c, resp), nil
 		}
 		if n == fastMax1xx {
 			return nil, fmt.Errorf("read response: more than %d informational responses", fastMax1xx)
@@ -266,6 +266,17 @@ func (t *h1Transport) readResponse(c *h1Conn, req *http.Request) (*http.Response
 			}
 		}
 	}
+}
+
+// headRead lifts the header timeout once the final response head is in.
+func (t *h1Transport) headRead(c *h1Conn, resp *http.Response) *http.Response {
+	if t.headerTimeout > 0 {
+		_ = c.conn.SetReadDeadline(time.Time{})
+		if c.canceled.Load() { // the cancellation's deadline was just undone
+			_ = c.conn.SetDeadline(aLongTimeAgo)
+		}
+	}
+	return resp
 }
 
 var aLongTimeAgo = time.Unix(1, 0)
@@ -287,19 +298,49 @@ func unwrapStale(err error) error {
 // h1Body is a response body streaming from its connection: read to its end
 // it gives the connection back to the pool; closed earlier it closes it.
 type h1Body struct {
-	t    *h1Transport
-	c    *h1Conn
-	body io.ReadCloser
-	stop func() bool
-	keep bool
-	mu   sync.Mutex
-	done bool
+	t      *h1Transport
+	c      *h1Conn
+	body   io.ReadCloser // http.ReadResponse's; nil: remain bytes left in c.br (readSimpleResponse)
+	remain int64
+	stop   func() bool
+	keep   bool
+	mu     sync.Mutex
+	done   bool
 }
 
 func (b *h1Body) Read(p []byte) (int, error) {
+	if b.body == nil {
+		return b.readLength(p)
+	}
 	n, err := b.body.Read(p)
 	if err != nil {
 		b.finish(err == io.EOF)
+	}
+	return n, err
+}
+
+// readLength reads the remain bytes of a Content-Length body from c.br; the
+// read that reaches the end reports io.EOF with them, so the connection goes
+// back to the pool at once.
+func (b *h1Body) readLength(p []byte) (int, error) {
+	if b.remain == 0 {
+		b.finish(true)
+		return 0, io.EOF
+	}
+	if int64(len(p)) > b.remain {
+		p = p[:b.remain]
+	}
+	n, err := b.c.br.Read(p)
+	b.remain -= int64(n)
+	switch {
+	case b.remain == 0:
+		b.finish(true)
+		return n, io.EOF
+	case err == io.EOF:
+		err = io.ErrUnexpectedEOF // as net/http's body reports a short one
+	}
+	if err != nil {
+		b.finish(false)
 	}
 	return n, err
 }

@@ -83,15 +83,7 @@ func writeBody(bw *bufio.Writer, req *http.Request) error {
 
 // plainHost reports whether host is an ASCII name or address with an
 // optional port, which Request.Write sends unchanged.
-func plainHost(host string) bool {
-	for i := 0; i < len(host); i++ {
-		c := host[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(".-_:[]", c) >= 0) {
-			return false
-		}
-	}
-	return host != ""
-}
+func plainHost(host string) bool { return alnumOr(host, ".-_:[]") }
 
 // printable reports whether s has no control byte and no leading or
 // trailing space, so Request.Write would send it unchanged.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stickylab/stickylab/fakeapp"
+	"github.com/stickylab/stickylab/fakecdn/policy"
 	"github.com/stickylab/stickylab/lab/replay"
 )
 
@@ -62,15 +63,15 @@ func Incident(n int, seed uint64, decisionHeaders bool) *replay.Result {
 		step := func(name, method, path string, status int, extra ...string) {
 			d := rng.IntN(2)
 			dc := dcs[d]
-			reason := "persisted"
+			reason := policy.ReasonPersisted
 			var hdr []string
 			if inst[d] == "" {
 				inst[d] = fmt.Sprintf("%s-%d", dc, 1+rng.IntN(2))
 			}
 			if held != dc {
-				reason = "new"
+				reason = policy.ReasonNew
 				if held != "" {
-					reason = "undecodable"
+					reason = policy.ReasonUndecodable
 				}
 				hdr = append(hdr, "Set-Cookie", "lbs=!"+dc+inst[d]+"; Path=/; Secure; HttpOnly")
 				held = dc
