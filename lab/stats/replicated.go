@@ -5,6 +5,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/stickylab/stickylab/fakecdn/policy"
 	"github.com/stickylab/stickylab/lab/topology"
 )
 
@@ -61,7 +62,7 @@ func replicatedModel(t topology.Topology, requests int, r Replication) Model {
 			return notApplies("%s does not share the machine key and keep its sessions in the replicated store; the replicated model needs both everywhere", dc.Name)
 		}
 	}
-	if t.Edge.Persistence == "none" && t.Edge.Steering != "dns" && t.Edge.Selection != "random" && len(t.Datacenters) > 1 {
+	if t.Edge.Persistence == "none" && t.Edge.Steering != "dns" && t.Edge.Selection != policy.Random && len(t.Datacenters) > 1 {
 		return notApplies("the edge selects by %s without persistence; the model assumes an independent weighted random choice per request", t.Edge.Selection)
 	}
 	reads := max(requests-2, 0)
