@@ -94,8 +94,10 @@ func (l *replink) forward(c net.Conn) {
 	done := make(chan struct{}, 3)
 	go func() { io.Copy(up, c); done <- struct{}{} }()
 	var queued atomic.Int64
-	go func() { l.read(up, c, chunks, &queued); done <- struct{}{} }()
-	go func() { l.deliver(c, chunks, &queued); done <- struct{}{} }()
+	quit := make(chan struct{}) // ends a delivery waiting out its latency
+	defer close(quit)
+	go func() { l.read(up, c, chunks, &queued, quit); done <- struct{}{} }()
+	go func() { l.deliver(c, chunks, &queued, quit); done <- struct{}{} }()
 	<-done // one side ended: end both
 	c.Close()
 	up.Close()
@@ -104,7 +106,7 @@ func (l *replink) forward(c net.Conn) {
 // read stamps what the primary sends and queues it; it closes chunks at the
 // end of the stream. Without latency and with nothing queued it writes to
 // the replica c itself: a link with no delay adds no hand-off either.
-func (l *replink) read(up, c net.Conn, chunks chan<- chunk, queued *atomic.Int64) {
+func (l *replink) read(up, c net.Conn, chunks chan<- chunk, queued *atomic.Int64, quit <-chan struct{}) {
 	defer close(chunks)
 	for {
 		b := make([]byte, 32<<10)
@@ -116,7 +118,11 @@ func (l *replink) read(up, c net.Conn, chunks chan<- chunk, queued *atomic.Int64
 				}
 			} else {
 				queued.Add(1)
-				chunks <- chunk{b[:n], time.Now()}
+				select {
+				case chunks <- chunk{b[:n], time.Now()}:
+				case <-quit:
+					return
+				}
 			}
 		}
 		if err != nil {
@@ -127,7 +133,7 @@ func (l *replink) read(up, c net.Conn, chunks chan<- chunk, queued *atomic.Int64
 
 // deliver writes each chunk to the replica once the latency has passed
 // since it was sent, in order.
-func (l *replink) deliver(c net.Conn, chunks <-chan chunk, queued *atomic.Int64) {
+func (l *replink) deliver(c net.Conn, chunks <-chan chunk, queued *atomic.Int64, quit <-chan struct{}) {
 	for ch := range chunks {
 		for {
 			at, changed := l.due(ch.sent)
@@ -139,6 +145,9 @@ func (l *replink) deliver(c net.Conn, chunks <-chan chunk, queued *atomic.Int64)
 			select {
 			case <-t.C:
 			case <-changed:
+			case <-quit:
+				t.Stop()
+				return
 			}
 			t.Stop()
 		}
