@@ -22,8 +22,8 @@ import (
 // the image set belong to the Lab value itself. Everything else is
 // resettable: every tier's policy (selection, selection_header, hash_cookie,
 // persistence, undecodable, on_member_down, passthrough_single,
-// decision_headers, cookie name, codec, ttl, nocache, httponly) and the
-// datacenters' weights.
+// decision_headers, cookie name, codec, ttl, nocache, httponly, max_idle,
+// max_life) and the datacenters' weights.
 
 // ErrShapeDiffers is returned (wrapped) by Reset for a topology of another
 // shape: the lab must be replaced, not reset.
@@ -65,6 +65,7 @@ func shapeOf(t topology.Tier) topology.Tier {
 	t.PassthroughSingle, t.DecisionHeaders = nil, nil
 	t.Cookie.Name, t.Cookie.Codec, t.Cookie.TTL = "", "", 0
 	t.Cookie.NoCache, t.Cookie.HTTPOnly = false, nil
+	t.Cookie.MaxIdle, t.Cookie.MaxLife = 0, 0
 	return t
 }
 

@@ -25,6 +25,7 @@ func resetTopology() (started, wanted topology.Topology) {
 	wanted.Edge.Cookie.Codec = "f5-encrypted"
 	wanted.Datacenters[1].Weight = 3
 	wanted.Datacenters[0].LB.Persistence = "none"
+	wanted.Edge.Cookie.MaxIdle = policy.Duration(5 * time.Minute) // cookie lifetimes are resettable too
 	return started, wanted.WithDefaults()
 }
 
@@ -175,16 +176,16 @@ func TestShapeIgnoresPoliciesAndWeights(t *testing.T) {
 	}
 }
 
-// A tier field Reset does not set (here the cookie's max-idle, which PATCH
+// A tier field Reset does not set (here the cookie's SameSite, which PATCH
 // /config cannot change) is shape: a pooled lab reset to a topology with it
 // would otherwise run without it.
 func TestShapeKeepsWhatResetCannotSet(t *testing.T) {
 	a, b := resetTopology()
-	b.Edge.Cookie.MaxIdle = policy.Duration(300 * time.Millisecond)
+	b.Edge.Cookie.SameSite = "Lax"
 	if lab.Shape(a) == lab.Shape(b) {
-		t.Fatal("a cookie max-idle cannot be reset: the shapes must differ")
+		t.Fatal("a cookie SameSite cannot be reset: the shapes must differ")
 	}
-	b.Edge.Cookie.MaxIdle = 0
+	b.Edge.Cookie.SameSite = ""
 	b.Datacenters[0].LB.Profile = "cloudflare"
 	if lab.Shape(a) == lab.Shape(b) {
 		t.Fatal("a vendor profile cannot be reset: the shapes must differ")
