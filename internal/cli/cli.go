@@ -15,6 +15,7 @@ import (
 
 	"github.com/stickylab/stickylab/internal/fakeappcmd"
 	"github.com/stickylab/stickylab/internal/fakecdncmd"
+	"github.com/stickylab/stickylab/internal/toxiserver"
 )
 
 // Exit codes.
@@ -133,6 +134,7 @@ often, and why.`,
 			func(ctx context.Context, args []string, _, stderr io.Writer) int {
 				return fakecdncmd.Main(ctx, args, stderr)
 			}),
+		hidden(newRoleCmd(s, "toxiproxy", "Serve Toxiproxy's API (what the lab's WAN-link container runs)", toxiserver.Main)),
 	)
 	return root
 }

@@ -29,3 +29,9 @@ func newRoleCmd(s Streams, name, short string, main func(ctx context.Context, ar
 		},
 	}
 }
+
+// hidden keeps a role out of the help: users never run it by hand.
+func hidden(cmd *cobra.Command) *cobra.Command {
+	cmd.Hidden = true
+	return cmd
+}
