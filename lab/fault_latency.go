@@ -41,7 +41,11 @@ func (l *Lab) SetLatency(ctx context.Context, dc string, d time.Duration, opts .
 	for _, o := range opts {
 		o(&t)
 	}
-	if _, err := l.datacenter(dc); err != nil {
+	_, err := l.datacenter(dc)
+	if err == nil && (d < 0 || t.jitter < 0) {
+		err = errors.New("latency and jitter must not be negative")
+	}
+	if err != nil {
 		return fmt.Errorf("set latency of %s to %s: %w", dc, d, err)
 	}
 	return l.linkLatency(ctx, dc, d, t.jitter)
