@@ -113,3 +113,12 @@ func parseDuration(v string) (time.Duration, error) {
 	}
 	return d, nil
 }
+
+// Check checks args as Perform will, without a lab: a client (ctl) refuses
+// bad arguments before it sends anything.
+func (f Fault) Check(args map[string]string) error {
+	if _, err := f.parse(args); err != nil {
+		return inputErrorf("%s: %v", f.Name, err)
+	}
+	return nil
+}

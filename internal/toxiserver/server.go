@@ -9,19 +9,26 @@ package toxiserver
 
 import (
 	"net/http"
+	"sync"
 
 	"github.com/Shopify/toxiproxy/v2"
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
+	"github.com/rs/zerolog/log"
 
 	"github.com/stickylab/stickylab/internal/localguard"
 )
 
-// New returns a Toxiproxy server with no proxies, logging nowhere.
+// New returns a Toxiproxy server with no proxies, logging nowhere. Some
+// toxics log through zerolog's global logger, which only Toxiproxy uses in
+// stickylab: it is silenced too.
 func New() *toxiproxy.ApiServer {
+	silence.Do(func() { log.Logger = zerolog.Nop() })
 	return toxiproxy.NewServer(toxiproxy.NewMetricsContainer(prometheus.NewRegistry()), zerolog.Nop())
 }
+
+var silence sync.Once
 
 // Handler is s's REST API, routed as toxiproxy-server routes it, answering
 // only local callers that send JSON (localguard; names are the host names
