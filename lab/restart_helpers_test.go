@@ -83,7 +83,7 @@ func flat(v any) map[string]string {
 type running struct {
 	topo   topology.Topology
 	keys   map[string]int    // LB target → key generation
-	delays map[string]string // datacenter → the edge's delay towards it
+	delays map[string]string // datacenter → the latency toxic on the edge's link to it
 }
 
 // without is r with the datacenter dc out of the running topology.
@@ -183,13 +183,19 @@ func checkRunning(t *testing.T, l *lab.Lab, want running, after string) {
 			t.Errorf("after %s, %s: key generation %d, want %d", after, target, st.KeyGeneration, want.keys[target])
 		}
 	}
-	edge, err := l.State(ctxFor(t), "edge")
+	links, err := l.Links(ctxFor(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for dc, delay := range want.delays {
-		if m, _ := edge.Member(dc); m.Delay != delay {
-			t.Errorf("after %s, the edge delays %s by %q, want %q", after, dc, m.Delay, delay)
+	for _, link := range links {
+		delay := "0s"
+		for _, tx := range link.Toxics {
+			if tx.Type == "latency" {
+				delay = (time.Duration(tx.Attributes["latency"]) * time.Millisecond).String()
+			}
+		}
+		if want, ok := want.delays[link.Name]; ok && delay != want {
+			t.Errorf("after %s, the link to %s delays by %q, want %q", after, link.Name, delay, want)
 		}
 	}
 	g := gomega.NewWithT(t)

@@ -54,30 +54,38 @@ func newCtlCmd(s Streams) *cobra.Command {
 
 type stateLoader func() (upState, error)
 
-func ctlStatusCmd(s Streams, load stateLoader) *cobra.Command {
+// ctlReadCmd is a ctl command that only reads the running lab.
+func ctlReadCmd(load stateLoader, use, short string, read func(ctx context.Context, st upState) error) *cobra.Command {
 	return &cobra.Command{
-		Use:   "status",
-		Short: "Show the running lab as its load balancers report it",
+		Use:   use,
+		Short: short,
 		Args:  cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
 			st, err := load()
 			if err != nil {
 				return err
 			}
+			return read(cmd.Context(), st)
+		}),
+	}
+}
+
+func ctlStatusCmd(s Streams, load stateLoader) *cobra.Command {
+	return ctlReadCmd(load, "status", "Show the running lab as its load balancers report it, and its WAN links",
+		func(ctx context.Context, st upState) error {
 			fmt.Fprintf(s.Out, "run %s (%s, %s runtime, pid %d)\n  edge %s\n", st.RunID, st.Topology, st.Runtime, st.PID, st.EdgeURL)
 			if st.CAFile != "" {
 				fmt.Fprintf(s.Out, "  CA   %s\n", st.CAFile)
 			}
 			for _, target := range append([]string{"edge"}, st.Datacenters...) {
-				lb, err := getLB(cmd.Context(), st, target)
+				lb, err := getLB(ctx, st, target)
 				if err != nil {
 					return err
 				}
 				writeLB(s.Out, target, lb)
 			}
-			return nil
-		}),
-	}
+			return printLinks(ctx, s.Out, st, "")
+		})
 }
 
 // lbState is the part of a load balancer's GET /state that ctl shows.

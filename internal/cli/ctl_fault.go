@@ -136,18 +136,8 @@ func ctlToxicCmd(s Streams, load stateLoader) *cobra.Command {
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			return runFault(cmd.Context(), s, load, remove, args[0], args[1:])
 		}),
-	}, &cobra.Command{
-		Use:   "list",
-		Short: "List the WAN links, enabled or cut, with their toxics",
-		Args:  cobra.NoArgs,
-		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			st, err := load()
-			if err != nil {
-				return err
-			}
-			return printLinks(cmd.Context(), s.Out, st, "")
-		}),
-	})
+	}, ctlReadCmd(load, "list", "List the WAN links, enabled or cut, with their toxics",
+		func(ctx context.Context, st upState) error { return printLinks(ctx, s.Out, st, "") }))
 	return cmd
 }
 
