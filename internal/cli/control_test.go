@@ -92,3 +92,24 @@ func TestCtlsClientPassesTheGuard(t *testing.T) {
 		t.Fatalf("performed %v", got)
 	}
 }
+
+// The reads ctl makes through the endpoint need the token and a local page
+// cannot make them either.
+func TestTheControlEndpointsReadsNeedTheTokenAndALocalCaller(t *testing.T) {
+	h := controlHandler("tok", (&faultLog{}).perform, reader{}, t.Logf)
+	for _, tc := range []struct {
+		name   string
+		header map[string]string
+		want   int
+	}{
+		{"ctl's own read (no lab behind this test handler)", map[string]string{"Authorization": "Bearer tok"}, 503},
+		{"no token", nil, 401},
+		{"a foreign Origin", map[string]string{"Authorization": "Bearer tok", "Origin": "http://evil.example"}, 403},
+	} {
+		for _, path := range []string{"/links", "/state/edge"} {
+			if got := guardtest.Status(t, h, guardtest.Request{Method: "GET", Path: path, Header: tc.header}); got != tc.want {
+				t.Errorf("%s, GET %s: status %d, want %d", tc.name, path, got, tc.want)
+			}
+		}
+	}
+}
