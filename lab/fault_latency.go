@@ -16,8 +16,8 @@ func init() {
 			{Name: "latency", Kind: ArgDuration, Required: true, Doc: "delay added to the data, ms or a duration; 0 removes the toxic"},
 			{Name: "jitter", Kind: ArgDuration, Default: "0", Doc: "± random variation of the delay, ms or a duration"},
 		},
-		Does: "Toxiproxy's latency toxic on the datacenter's WAN link: every response the edge receives from the datacenter is delayed by latency ± jitter, " +
-			"on open connections too (health checks included: beyond their 2s timeout the edge marks the datacenter down). At once.",
+		Does: "Toxiproxy's latency toxic on a WAN link: what the edge receives through it is delayed by latency ± jitter. " +
+			"On open connections too, health checks included: beyond their 2s timeout the edge marks the datacenter down. At once.",
 		Interrupt: "One API call: either the toxic is set or it is not. `latency DC 0` or `toxic remove DC latency` removes it.",
 		apply: func(ctx context.Context, l *Lab, link string, a Args) error {
 			return l.linkLatency(ctx, link, a.Duration("latency"), a.Duration("jitter"))

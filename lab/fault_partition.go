@@ -9,8 +9,8 @@ import (
 func init() {
 	register(Fault{
 		Name: "partition", Target: TargetDatacenter,
-		Does: "Cuts the datacenter off the edge: its WAN link (a Toxiproxy proxy) is disabled, so connections through it are closed and new ones refused; " +
-			"the datacenter keeps running. Returns once the edge reports it unhealthy.",
+		Does: "Cuts the datacenter off the edge, which keeps it running. Its WAN link (a Toxiproxy proxy) is disabled: " +
+			"connections through it are closed and new ones refused. Returns once the edge reports it unhealthy.",
 		Interrupt: "The link may be disabled already, and the lab counts it partitioned; `heal` undoes it.",
 		apply:     func(ctx context.Context, l *Lab, dc string, _ Args) error { return l.PartitionDatacenter(ctx, dc) },
 	})
