@@ -41,18 +41,19 @@ func runFault(ctx context.Context, s Streams, load stateLoader, f lab.Fault, tar
 	if err != nil {
 		return err
 	}
-	lbs := touched(st, target)
 	before := map[string]lbState{}
-	for _, lb := range lbs {
-		before[lb], _ = getLB(ctx, st, lb) // a stopped LB has none: every field shows as new
+	for _, lb := range touched(st, target) {
+		if state, err := getLB(ctx, st, lb); err == nil { // a stopped LB has none to compare with
+			before[lb] = state
+		}
 	}
 	msg, err := callControl(ctx, st, f.Name, target, args)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(s.Out, msg)
-	for _, lb := range lbs {
-		if after, err := getLB(ctx, st, lb); err == nil {
+	for _, lb := range touched(st, target) {
+		if after, err := getLB(ctx, st, lb); err == nil && before[lb].Name != "" {
 			printChanges(s.Out, lb, before[lb], after)
 		}
 	}
