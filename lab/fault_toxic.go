@@ -4,7 +4,7 @@ import "context"
 
 // toxicFault is a Toxiproxy toxic as a fault on a WAN link: its arguments
 // are the toxic's attributes (durations sent in milliseconds), plus the
-// stream it acts on. Setting it again updates it; `toxic remove LINK TYPE`
+// stream it acts on. Setting it again replaces it; `toxic remove LINK TYPE`
 // (the remove-toxic fault) removes it.
 func toxicFault(typ, does string, attrs ...Arg) Fault {
 	args := append(attrs, Arg{Name: "stream", Kind: ArgEnum, Values: []string{"downstream", "upstream"}, Default: "downstream",

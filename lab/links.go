@@ -54,7 +54,7 @@ func (l *Lab) Links(ctx context.Context) ([]LinkState, error) {
 }
 
 // SetToxic adds t to a link (a datacenter's name for the edge's link to
-// it), or updates the toxic of the same name. It takes effect at once, on
+// it), or replaces the toxic of the same name. It takes effect at once, on
 // open connections too.
 func (l *Lab) SetToxic(ctx context.Context, link string, t Toxic) error {
 	if t.Name == "" {

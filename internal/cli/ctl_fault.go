@@ -110,9 +110,9 @@ func ctlToxicCmd(s Streams, load stateLoader) *cobra.Command {
 	}
 	cmd := &cobra.Command{
 		Use:   "toxic LINK TYPE [key=value…]",
-		Short: "Add or update a Toxiproxy toxic on a datacenter's WAN link (" + strings.Join(types, ", ") + ")",
+		Short: "Add or replace a Toxiproxy toxic on a datacenter's WAN link (" + strings.Join(types, ", ") + ")",
 		Long: "Add a Toxiproxy toxic to the WAN link the edge reaches a datacenter through (the link is named\n" +
-			"after the datacenter), or update the toxic of that type. Durations are milliseconds, as in\n" +
+			"after the datacenter), or replace the toxic of that type. Durations are milliseconds, as in\n" +
 			"toxiproxy-cli, or Go durations (300ms). The toxics:\n" + help.String(),
 		Example: `  stickylab ctl toxic dc-west latency latency=300 jitter=50
   stickylab ctl toxic dc-west bandwidth rate=64

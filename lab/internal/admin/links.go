@@ -53,13 +53,18 @@ func SetLinkEnabled(ctx context.Context, api, name string, enabled bool) error {
 	return do(ctx, http.MethodPost, linkPath(api, name), map[string]bool{"enabled": enabled}, nil)
 }
 
-// SetToxic adds t to a link, or updates the toxic of that name when the
-// link has one already.
+// SetToxic adds t to a link, or replaces the toxic of that name when the
+// link has one already. It replaces (remove, add) rather than calling
+// Toxiproxy's update, which in v2.5.0 decodes the new attributes into the
+// toxic while its connections read them (a data race).
 func SetToxic(ctx context.Context, api, link string, t Toxic) error {
 	err := do(ctx, http.MethodPost, linkPath(api, link)+"/toxics", t, nil)
 	var e *Error
 	if errors.As(err, &e) && e.Status == http.StatusConflict {
-		return do(ctx, http.MethodPost, linkPath(api, link)+"/toxics/"+url.PathEscape(t.Name), t, nil)
+		if err := RemoveToxic(ctx, api, link, t.Name); err != nil {
+			return err
+		}
+		return do(ctx, http.MethodPost, linkPath(api, link)+"/toxics", t, nil)
 	}
 	return err
 }

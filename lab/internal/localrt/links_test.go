@@ -73,7 +73,7 @@ func TestADisabledLinkRefusesAndComesBackOnTheSameAddress(t *testing.T) {
 	}
 }
 
-// A toxic is added, listed, updated and removed by name; reset removes
+// A toxic is added, listed, replaced and removed by name; reset removes
 // every toxic and enables every link.
 func TestToxicsAreSetListedAndRemovedByName(t *testing.T) {
 	dep, _ := start(t, topology.Default())
@@ -84,7 +84,7 @@ func TestToxicsAreSetListedAndRemovedByName(t *testing.T) {
 	}
 	lat.Attributes["latency"] = 20
 	if err := admin.SetToxic(t.Context(), api, "dc-west", lat); err != nil {
-		t.Fatalf("setting a toxic again updates it: %v", err)
+		t.Fatalf("setting a toxic again replaces it: %v", err)
 	}
 	if got := toxics(t, api, "dc-west"); len(got) != 1 || got[0].Attributes["latency"] != 20 || got[0].Attributes["jitter"] != 1 {
 		t.Fatalf("toxics of dc-west: %+v", got)
