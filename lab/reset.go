@@ -70,8 +70,8 @@ func shapeOf(t topology.Tier) topology.Tier {
 }
 
 // Reset brings a running lab back to t, as a freshly started lab of t would
-// be, without restarting what is running: it heals the partitions the lab
-// made, starts every node that does not answer its admin API (a stopped
+// be, without restarting what is running: it heals the links (enables
+// every one, removes every toxic), starts every node that does not answer its admin API (a stopped
 // datacenter, a killed instance), sets every member of every LB up with its
 // weight and no delay, sets every LB's whole policy, puts every LB's cookie
 // key back to the seed's first one (and rewinds its random source), flushes
@@ -107,7 +107,7 @@ func (l *Lab) Reset(ctx context.Context, t topology.Topology) error {
 		what string
 		do   func(context.Context, plan.Deployment, *plan.Plan) error
 	}{
-		{"heal partitions", l.healAll},
+		{"heal the links", l.healAll},
 		{"start stopped nodes", startStopped},
 		{"wait for the admin APIs", func(ctx context.Context, dep plan.Deployment, p *plan.Plan) error {
 			return waitFor(ctx, faultTimeout, adminAnswers(dep, p.Nodes))
@@ -127,20 +127,16 @@ func (l *Lab) Reset(ctx context.Context, t topology.Topology) error {
 	return l.checkReset(ctx, p.Topology)
 }
 
-// healAll reconnects every datacenter the lab partitioned.
+// healAll enables every link and removes every toxic: the links of a
+// fresh lab.
 func (l *Lab) healAll(ctx context.Context, dep plan.Deployment, p *plan.Plan) error {
-	var errs []error
+	if err := admin.ResetLinks(ctx, dep.LinksURL()); err != nil {
+		return err
+	}
 	for _, dc := range p.Topology.Datacenters {
-		if !l.isPartitioned(dc.Name) {
-			continue
-		}
-		if err := dep.Connect(ctx, plan.LBName(dc.Name), plan.WAN); err != nil {
-			errs = append(errs, fmt.Errorf("heal %s: %w", dc.Name, err))
-			continue
-		}
 		l.setPartitioned(dc.Name, false)
 	}
-	return errors.Join(errs...)
+	return nil
 }
 
 // startStopped starts every node whose admin API does not answer.

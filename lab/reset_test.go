@@ -81,6 +81,7 @@ func resetEqualsFresh(t *testing.T, runtime string) {
 	must("dc persistence", used.SetDatacenterPersistence(ctx, "dc-west", "none"))
 	must("edge policy", used.Configure(ctx, "edge", lab.Policy{Selection: policy.Ptr(policy.RoundRobin), DecisionHeaders: topology.Bool(false)}))
 	must("latency", used.SetLatency(ctx, "dc-east", 150*time.Millisecond))
+	must("bandwidth", used.Perform(ctx, "bandwidth", "dc-west", map[string]string{"rate": "1000"}))
 	must("rotate edge key", used.RotateKey(ctx, "edge"))
 	must("rotate dc key", used.RotateKey(ctx, "dc-east"))
 	edgeAdmin, err := used.AdminURL("edge")
@@ -99,6 +100,13 @@ func resetEqualsFresh(t *testing.T, runtime string) {
 		if diff := jsonDiff(got, want); len(diff) > 0 {
 			t.Errorf("%s after a reset differs from a fresh lab's:\n%v", target, diff)
 		}
+	}
+	gotLinks, err := used.Links(ctx)
+	must("links", err)
+	wantLinks, err := fresh.Links(ctx)
+	must("links", err)
+	if diff := jsonDiff(gotLinks, wantLinks); len(diff) > 0 {
+		t.Errorf("the links after a reset differ from a fresh lab's:\n%v", diff)
 	}
 	for _, inst := range []string{"dc-east-1", "dc-east-2", "dc-west-1", "dc-west-2"} {
 		got, err := used.SessionCount(ctx, inst)

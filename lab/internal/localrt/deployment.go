@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"slices"
 	"sync"
 
 	"github.com/stickylab/stickylab/lab/internal/plan"
@@ -16,7 +15,7 @@ type deployment struct {
 	plan   *plan.Plan
 	cancel context.CancelFunc // ends every LB's health checks
 	nodes  map[string]*node   // by node name; fixed after Start
-	links  map[string]*link   // by datacenter LB node name; fixed after Start
+	links  *links             // the WAN links' Toxiproxy server; fixed after Start
 	stores map[string]*store  // Redis session stores by name; fixed after Start
 	dir    string             // the LBs' state files, removed by Down
 
@@ -61,9 +60,6 @@ func (dep *deployment) Stop(_ context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	if l, ok := dep.links[name]; ok {
-		l.Cut(cutStopped)
-	}
 	return n.Stop()
 }
 
@@ -73,57 +69,10 @@ func (dep *deployment) Start(_ context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	if err := n.Start(); err != nil {
-		return err
-	}
-	if l, ok := dep.links[name]; ok {
-		return l.Restore(cutStopped)
-	}
-	return nil
+	return n.Start()
 }
 
-// Why a link is cut: a partition, or its LB stopped.
-const (
-	cutPartition = "partition"
-	cutStopped   = "stopped"
-)
-
-// Disconnect cuts a datacenter LB off the wan: the edge's link to it is cut.
-// That is the only partition the local runtime can make.
-func (dep *deployment) Disconnect(_ context.Context, name, network string) error {
-	l, err := dep.link(name, network)
-	if err != nil {
-		return fmt.Errorf("disconnect %s from %s: %w", name, network, err)
-	}
-	l.Cut(cutPartition)
-	return nil
-}
-
-// Connect heals what Disconnect cut.
-func (dep *deployment) Connect(_ context.Context, name, network string) error {
-	l, err := dep.link(name, network)
-	if err != nil {
-		return fmt.Errorf("connect %s to %s: %w", name, network, err)
-	}
-	return l.Restore(cutPartition)
-}
-
-func (dep *deployment) link(name, network string) (*link, error) {
-	n, err := dep.lookup(name)
-	if err != nil {
-		return nil, err
-	}
-	if !slices.Contains(n.spec.Networks, network) {
-		return nil, fmt.Errorf("%s is not on network %q (it is on %v)", name, network, n.spec.Networks)
-	}
-	l, ok := dep.links[name]
-	if !ok || network != plan.WAN {
-		return nil, fmt.Errorf("the local runtime can only cut a datacenter LB off %q", plan.WAN)
-	}
-	return l, nil
-}
-
-// Down stops every node and link; it is idempotent and safe to call
+// Down stops every node and the links; it is idempotent and safe to call
 // concurrently.
 func (dep *deployment) Down(context.Context) error {
 	dep.mu.Lock()
@@ -146,10 +95,8 @@ func (dep *deployment) Down(context.Context) error {
 			}
 		})
 	}
-	for _, l := range dep.links {
-		wg.Go(l.Close)
-	}
 	wg.Wait()
+	errs = append(errs, dep.links.close())
 	for _, s := range dep.stores { // after the apps that use them
 		errs = append(errs, s.close())
 	}
