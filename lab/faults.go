@@ -12,50 +12,9 @@ import (
 
 // Faults change the running lab and return once the change has taken effect,
 // as the lab's own admin APIs report it, or with an error naming the target
-// and what was still not so (after 10s unless ctx ends first).
-
-// StopDatacenter stops a datacenter's LB and instances (their in-memory
-// sessions are lost) and returns once the edge reports it unhealthy.
-func (l *Lab) StopDatacenter(ctx context.Context, dc string) error {
-	return l.datacenterFault(ctx, "stop datacenter", dc, func(dep plan.Deployment, nodes []plan.Node) error {
-		l.setStopped(dc, true)
-		return parallel(nodes, func(n plan.Node) error { return dep.Stop(ctx, n.Name) })
-	}, false)
-}
-
-// StartDatacenter starts a stopped datacenter again and returns once the
-// edge reports it healthy (unless it is partitioned) and its LB reports
-// every instance healthy.
-func (l *Lab) StartDatacenter(ctx context.Context, dc string) error {
-	return l.datacenterFault(ctx, "start datacenter", dc, func(dep plan.Deployment, nodes []plan.Node) error {
-		if err := parallel(nodes, func(n plan.Node) error { return dep.Start(ctx, n.Name) }); err != nil {
-			return err
-		}
-		l.setStopped(dc, false)
-		return nil
-	}, true)
-}
-
-// PartitionDatacenter cuts a datacenter's LB off the wan, so the edge cannot
-// reach it, and returns once the edge reports it unhealthy.
-func (l *Lab) PartitionDatacenter(ctx context.Context, dc string) error {
-	return l.datacenterFault(ctx, "partition datacenter", dc, func(dep plan.Deployment, _ []plan.Node) error {
-		l.setPartitioned(dc, true)
-		return dep.Disconnect(ctx, plan.LBName(dc), plan.WAN)
-	}, false)
-}
-
-// HealDatacenter undoes PartitionDatacenter and returns once the edge
-// reports the datacenter healthy.
-func (l *Lab) HealDatacenter(ctx context.Context, dc string) error {
-	return l.datacenterFault(ctx, "heal datacenter", dc, func(dep plan.Deployment, _ []plan.Node) error {
-		if err := dep.Connect(ctx, plan.LBName(dc), plan.WAN); err != nil {
-			return err
-		}
-		l.setPartitioned(dc, false)
-		return nil
-	}, true)
-}
+// and what was still not so (after faultTimeout unless ctx ends first).
+// Each fault is its own file, fault_<name>.go, registered in fault.go; this
+// file holds what they share.
 
 // datacenterFault applies act to dc's nodes, then waits until the edge
 // reports dc healthy (or not), and when healthy, dc's LB reports its
@@ -91,32 +50,6 @@ func (l *Lab) dcNodes(dc string) (plan.Deployment, []plan.Node, error) {
 	return dep, nodes, err
 }
 
-// KillInstance stops an app instance (its in-memory sessions are lost) and
-// returns once its datacenter's LB reports it unhealthy.
-func (l *Lab) KillInstance(ctx context.Context, instance string) error {
-	return l.instanceFault(ctx, "kill instance", instance, plan.Deployment.Stop, false)
-}
-
-// StartInstance starts a stopped app instance and returns once its
-// datacenter's LB reports it healthy and, unless the datacenter is
-// partitioned, the edge reports the datacenter healthy (it was not when this
-// was its last instance).
-func (l *Lab) StartInstance(ctx context.Context, instance string) error {
-	return l.instanceFault(ctx, "start instance", instance, plan.Deployment.Start, true)
-}
-
-// RestartInstance kills and starts an app instance: its in-memory sessions
-// are lost, so users it had logged in are sent back to /login.
-func (l *Lab) RestartInstance(ctx context.Context, instance string) error {
-	if err := l.KillInstance(ctx, instance); err != nil {
-		return fmt.Errorf("restart: %w", err)
-	}
-	if err := l.StartInstance(ctx, instance); err != nil {
-		return fmt.Errorf("restart: %w", err)
-	}
-	return nil
-}
-
 func (l *Lab) instanceFault(ctx context.Context, op, instance string, act func(plan.Deployment, context.Context, string) error, healthy bool) error {
 	dep, err := l.live()
 	if err != nil {
@@ -135,19 +68,6 @@ func (l *Lab) instanceFault(ctx context.Context, op, instance string, act func(p
 	}
 	if err := waitFor(ctx, faultTimeout, cond); err != nil {
 		return fmt.Errorf("%s %s: %w", op, instance, err)
-	}
-	return nil
-}
-
-// FlushSessions drops every session of an app instance, as an app pool
-// recycle would, without stopping it.
-func (l *Lab) FlushSessions(ctx context.Context, instance string) error {
-	u, err := l.instanceAdmin(instance)
-	if err == nil {
-		_, err = admin.FlushSessions(ctx, u)
-	}
-	if err != nil {
-		return fmt.Errorf("flush sessions of %s: %w", instance, err)
 	}
 	return nil
 }

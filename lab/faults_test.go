@@ -1,6 +1,7 @@
 package lab_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -153,12 +154,13 @@ func TestLatencyShowsInTimingAndState(t *testing.T) {
 	if err := l.SetLatency(ctx, "dc-east", delay); err != nil {
 		t.Fatal(err)
 	}
-	st, err := l.State(ctx, "edge")
+	links, err := l.Links(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m, _ := st.Member("dc-east"); m.Delay.Std() != delay {
-		t.Fatalf("edge reports delay %q for dc-east", m.Delay)
+	if want := (lab.Toxic{Name: "latency", Type: "latency", Stream: "downstream", Toxicity: 1,
+		Attributes: map[string]int64{"latency": 150, "jitter": 0}}); len(links) != 1 || len(links[0].Toxics) != 1 || !reflect.DeepEqual(links[0].Toxics[0], want) {
+		t.Fatalf("links %+v, want dc-east with %+v", links, want)
 	}
 	u := newUser(t, l)
 	began := time.Now()
@@ -166,8 +168,14 @@ func TestLatencyShowsInTimingAndState(t *testing.T) {
 	if took := time.Since(began); took < delay {
 		t.Fatalf("GET /login took %s with %s of latency", took, delay)
 	}
-	if err := l.SetLatency(ctx, "dc-east", -time.Second); err == nil || !strings.Contains(err.Error(), "delay") {
-		t.Fatalf("a negative latency must be refused naming the field: %v", err)
+	if err := l.SetLatency(ctx, "dc-east", -time.Second); err == nil || !strings.Contains(err.Error(), "negative") {
+		t.Fatalf("a negative latency must be refused: %v", err)
+	}
+	if err := l.SetLatency(ctx, "dc-east", 0); err != nil {
+		t.Fatal(err)
+	}
+	if links, _ := l.Links(ctx); len(links[0].Toxics) != 0 {
+		t.Fatalf("latency 0 must remove the toxic: %+v", links[0].Toxics)
 	}
 }
 

@@ -3,7 +3,6 @@ package lab
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/stickylab/stickylab/fakecdn/policy"
 	"github.com/stickylab/stickylab/lab/internal/admin"
@@ -39,23 +38,6 @@ func (l *Lab) SetDatacenterPersistence(ctx context.Context, dc string, persisten
 		return fmt.Errorf("configure %s: %w", dc, err)
 	}
 	return l.Configure(ctx, dc, Policy{Persistence: &persistence})
-}
-
-// SetLatency delays every request the edge sends to a datacenter by d (0
-// removes the delay).
-func (l *Lab) SetLatency(ctx context.Context, dc string, d time.Duration) error {
-	_, err := l.datacenter(dc)
-	var u string
-	if err == nil {
-		u, err = l.lbAdmin("edge")
-	}
-	if err == nil {
-		_, err = admin.PatchMember(ctx, u, dc, policy.DelayMember(d))
-	}
-	if err != nil {
-		return fmt.Errorf("set latency of %s to %s: %w", dc, d, err)
-	}
-	return nil
 }
 
 // RotateKey gives "edge" or a datacenter's LB a new cookie key: every

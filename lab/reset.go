@@ -22,8 +22,8 @@ import (
 // the image set belong to the Lab value itself. Everything else is
 // resettable: every tier's policy (selection, selection_header, hash_cookie,
 // persistence, undecodable, on_member_down, passthrough_single,
-// decision_headers, cookie name, codec, ttl, nocache, httponly) and the
-// datacenters' weights.
+// decision_headers, cookie name, codec, ttl, nocache, httponly, max_idle,
+// max_life) and the datacenters' weights.
 
 // ErrShapeDiffers is returned (wrapped) by Reset for a topology of another
 // shape: the lab must be replaced, not reset.
@@ -65,14 +65,15 @@ func shapeOf(t topology.Tier) topology.Tier {
 	t.PassthroughSingle, t.DecisionHeaders = nil, nil
 	t.Cookie.Name, t.Cookie.Codec, t.Cookie.TTL = "", "", 0
 	t.Cookie.NoCache, t.Cookie.HTTPOnly = false, nil
+	t.Cookie.MaxIdle, t.Cookie.MaxLife = 0, 0
 	return t
 }
 
 // Reset brings a running lab back to t, as a freshly started lab of t would
-// be, without restarting what is running: it heals the partitions the lab
-// made, starts every node that does not answer its admin API (a stopped
-// datacenter, a killed instance) and every Redis store StopRedis stopped,
-// takes SetReplicationLatency off, sets every member of every LB up with its
+// be, without restarting what is running: it heals the links (enables
+// every one, removes every toxic), starts every node that does not answer
+// its admin API (a stopped datacenter, a killed instance) and every Redis
+// store StopRedis stopped, sets every member of every LB up with its
 // weight and no delay, sets every LB's whole policy, puts every LB's cookie
 // key back to the seed's first one (and rewinds its random source), flushes
 // every app's sessions, waits until the lab is ready as Up does, and checks
@@ -107,7 +108,7 @@ func (l *Lab) Reset(ctx context.Context, t topology.Topology) error {
 		what string
 		do   func(context.Context, plan.Deployment, *plan.Plan) error
 	}{
-		{"heal partitions", l.healAll},
+		{"heal the links", l.healAll},
 		{"start stopped nodes", startStopped},
 		{"start stopped redis stores", l.startStoppedStores},
 		{"clear replication latency", l.clearReplicationLatency},
@@ -129,20 +130,16 @@ func (l *Lab) Reset(ctx context.Context, t topology.Topology) error {
 	return l.checkReset(ctx, p.Topology)
 }
 
-// healAll reconnects every datacenter the lab partitioned.
+// healAll enables every link and removes every toxic: the links of a
+// fresh lab.
 func (l *Lab) healAll(ctx context.Context, dep plan.Deployment, p *plan.Plan) error {
-	var errs []error
+	if err := admin.ResetLinks(ctx, dep.LinksURL()); err != nil {
+		return err
+	}
 	for _, dc := range p.Topology.Datacenters {
-		if !l.isPartitioned(dc.Name) {
-			continue
-		}
-		if err := dep.Connect(ctx, plan.LBName(dc.Name), plan.WAN); err != nil {
-			errs = append(errs, fmt.Errorf("heal %s: %w", dc.Name, err))
-			continue
-		}
 		l.setPartitioned(dc.Name, false)
 	}
-	return errors.Join(errs...)
+	return nil
 }
 
 // startStopped starts every node whose admin API does not answer.

@@ -25,6 +25,7 @@ func resetTopology() (started, wanted topology.Topology) {
 	wanted.Edge.Cookie.Codec = "f5-encrypted"
 	wanted.Datacenters[1].Weight = 3
 	wanted.Datacenters[0].LB.Persistence = "none"
+	wanted.Edge.Cookie.MaxIdle = policy.Duration(5 * time.Minute) // cookie lifetimes are resettable too
 	return started, wanted.WithDefaults()
 }
 
@@ -80,6 +81,7 @@ func resetEqualsFresh(t *testing.T, runtime string) {
 	must("dc persistence", used.SetDatacenterPersistence(ctx, "dc-west", "none"))
 	must("edge policy", used.Configure(ctx, "edge", lab.Policy{Selection: policy.Ptr(policy.RoundRobin), DecisionHeaders: topology.Bool(false)}))
 	must("latency", used.SetLatency(ctx, "dc-east", 150*time.Millisecond))
+	must("bandwidth", used.Perform(ctx, "bandwidth", "dc-west", map[string]string{"rate": "1000"}))
 	must("rotate edge key", used.RotateKey(ctx, "edge"))
 	must("rotate dc key", used.RotateKey(ctx, "dc-east"))
 	edgeAdmin, err := used.AdminURL("edge")
@@ -98,6 +100,13 @@ func resetEqualsFresh(t *testing.T, runtime string) {
 		if diff := jsonDiff(got, want); len(diff) > 0 {
 			t.Errorf("%s after a reset differs from a fresh lab's:\n%v", target, diff)
 		}
+	}
+	gotLinks, err := used.Links(ctx)
+	must("links", err)
+	wantLinks, err := fresh.Links(ctx)
+	must("links", err)
+	if diff := jsonDiff(gotLinks, wantLinks); len(diff) > 0 {
+		t.Errorf("the links after a reset differ from a fresh lab's:\n%v", diff)
 	}
 	for _, inst := range []string{"dc-east-1", "dc-east-2", "dc-west-1", "dc-west-2"} {
 		got, err := used.SessionCount(ctx, inst)
@@ -175,16 +184,16 @@ func TestShapeIgnoresPoliciesAndWeights(t *testing.T) {
 	}
 }
 
-// A tier field Reset does not set (here the cookie's max-idle, which PATCH
+// A tier field Reset does not set (here the cookie's SameSite, which PATCH
 // /config cannot change) is shape: a pooled lab reset to a topology with it
 // would otherwise run without it.
 func TestShapeKeepsWhatResetCannotSet(t *testing.T) {
 	a, b := resetTopology()
-	b.Edge.Cookie.MaxIdle = policy.Duration(300 * time.Millisecond)
+	b.Edge.Cookie.SameSite = "Lax"
 	if lab.Shape(a) == lab.Shape(b) {
-		t.Fatal("a cookie max-idle cannot be reset: the shapes must differ")
+		t.Fatal("a cookie SameSite cannot be reset: the shapes must differ")
 	}
-	b.Edge.Cookie.MaxIdle = 0
+	b.Edge.Cookie.SameSite = ""
 	b.Datacenters[0].LB.Profile = "cloudflare"
 	if lab.Shape(a) == lab.Shape(b) {
 		t.Fatal("a vendor profile cannot be reset: the shapes must differ")

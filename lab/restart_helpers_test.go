@@ -83,8 +83,8 @@ func flat(v any) map[string]string {
 // each LB's key generation and the edge's delay per datacenter.
 type running struct {
 	topo   topology.Topology
-	keys   map[string]int           // LB target → key generation
-	delays map[string]time.Duration // datacenter → the edge's delay towards it
+	keys   map[string]int    // LB target → key generation
+	delays map[string]string // datacenter → the latency toxic on the edge's link to it
 }
 
 // without is r with the datacenter dc out of the running topology.
@@ -100,7 +100,7 @@ func (r running) without(dc string) running {
 // changes make of the topology, with every LB's GET /state and with
 // labtest.Expected. l runs topology.Default().
 func changesSurviveRestarts(ctx context.Context, t *testing.T, l *lab.Lab) {
-	want := running{topo: l.Topology(), keys: map[string]int{"edge": 0, "dc-east": 0, "dc-west": 0}, delays: map[string]time.Duration{"dc-east": 0}}
+	want := running{topo: l.Topology(), keys: map[string]int{"edge": 0, "dc-east": 0, "dc-west": 0}, delays: map[string]string{"dc-east": "0s"}}
 	want.topo.Datacenters = slices.Clone(want.topo.Datacenters)
 	east, west := &want.topo.Datacenters[0], &want.topo.Datacenters[1]
 	changes := []struct {
@@ -122,7 +122,7 @@ func changesSurviveRestarts(ctx context.Context, t *testing.T, l *lab.Lab) {
 		{"rotate dc-west", func() error { return l.RotateKey(ctx, "dc-west") }, func() { want.keys["dc-west"] = 1 }},
 		{"rotate edge", func() error { return l.RotateKey(ctx, "edge") }, func() { want.keys["edge"] = 1 }},
 		{"latency dc-west", func() error { return l.SetLatency(ctx, "dc-west", 20*time.Millisecond) },
-			func() { want.delays["dc-west"] = 20 * time.Millisecond }},
+			func() { want.delays["dc-west"] = "20ms" }},
 	}
 	for _, c := range changes {
 		if err := c.apply(); err != nil {
@@ -189,13 +189,19 @@ func checkRunning(t *testing.T, l *lab.Lab, want running, after string) {
 			t.Errorf("after %s, %s: key generation %d, want %d", after, target, st.KeyGeneration, want.keys[target])
 		}
 	}
-	edge, err := l.State(ctxFor(t), "edge")
+	links, err := l.Links(ctxFor(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for dc, delay := range want.delays {
-		if m, _ := edge.Member(dc); m.Delay.Std() != delay {
-			t.Errorf("after %s, the edge delays %s by %s, want %s", after, dc, m.Delay, delay)
+	for _, link := range links {
+		delay := "0s"
+		for _, tx := range link.Toxics {
+			if tx.Type == "latency" {
+				delay = (time.Duration(tx.Attributes["latency"]) * time.Millisecond).String()
+			}
+		}
+		if want, ok := want.delays[link.Name]; ok && delay != want {
+			t.Errorf("after %s, the link to %s delays by %q, want %q", after, link.Name, delay, want)
 		}
 	}
 	g := gomega.NewWithT(t)

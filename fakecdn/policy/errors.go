@@ -83,3 +83,12 @@ func OneOf[T ~string](field, v string, set []T) (T, error) {
 	}
 	return T(v), nil
 }
+
+// Names are the values of an enum list as strings (for a list of choices).
+func Names[T ~string](set []T) []string {
+	out := make([]string, len(set))
+	for i, v := range set {
+		out[i] = string(v)
+	}
+	return out
+}

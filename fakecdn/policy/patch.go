@@ -27,6 +27,8 @@ type CookiePatch struct {
 	NoCache  *bool     `json:"nocache,omitempty"`
 	HTTPOnly *bool     `json:"httponly,omitempty"`
 	Secure   *bool     `json:"secure,omitempty"`
+	MaxIdle  *Duration `json:"max_idle,omitempty"`
+	MaxLife  *Duration `json:"max_life,omitempty"`
 }
 
 // Apply is t with the fields p sets. Each field of Patch sets the Tier

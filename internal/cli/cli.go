@@ -16,6 +16,7 @@ import (
 	"github.com/stickylab/stickylab/internal/fakeappcmd"
 	"github.com/stickylab/stickylab/internal/fakecdncmd"
 	"github.com/stickylab/stickylab/internal/haproxycmd"
+	"github.com/stickylab/stickylab/internal/toxiserver"
 )
 
 // Exit codes.
@@ -138,6 +139,7 @@ often, and why.`,
 			func(ctx context.Context, args []string, _, stderr io.Writer) int {
 				return haproxycmd.Main(ctx, args, stderr)
 			}),
+		newHiddenRoleCmd(s, "toxiproxy", "Serve Toxiproxy's API (what the lab's WAN-link container runs)", toxiserver.Main),
 	)
 	return root
 }

@@ -17,10 +17,10 @@ type faultLog struct {
 	calls []string
 }
 
-func (f *faultLog) perform(_ context.Context, action, target string) error {
+func (f *faultLog) perform(_ context.Context, action, target string, args map[string]string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.calls = append(f.calls, action+" "+target)
+	f.calls = append(f.calls, faultText(action, target, args))
 	return nil
 }
 
@@ -64,7 +64,7 @@ func TestTheControlEndpointRefusesWhatAWebPageCouldSend(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var log faultLog
-			status := guardtest.Status(t, controlHandler(token, log.perform, t.Logf), guardtest.Request{Method: tc.method, Path: "/faults", Body: tc.body, Host: tc.host, Header: tc.header})
+			status := guardtest.Status(t, controlHandler(token, log.perform, reader{}, t.Logf), guardtest.Request{Method: tc.method, Path: "/faults", Body: tc.body, Host: tc.host, Header: tc.header})
 			if status != tc.want {
 				t.Fatalf("status %d, want %d", status, tc.want)
 			}
@@ -82,13 +82,34 @@ func TestTheControlEndpointRefusesWhatAWebPageCouldSend(t *testing.T) {
 // ctl's client sends what the endpoint requires.
 func TestCtlsClientPassesTheGuard(t *testing.T) {
 	var log faultLog
-	srv := httptest.NewServer(controlHandler("tok", log.perform, t.Logf))
+	srv := httptest.NewServer(controlHandler("tok", log.perform, reader{}, t.Logf))
 	t.Cleanup(srv.Close)
-	msg, err := callControl(t.Context(), upState{Control: srv.URL, Token: "tok"}, "heal", "dc-east")
-	if err != nil || msg != "heal dc-east: done" {
+	msg, err := callControl(t.Context(), upState{Control: srv.URL, Token: "tok"}, "latency", "dc-east", map[string]string{"latency": "300", "jitter": "50"})
+	if err != nil || msg != "latency dc-east jitter=50 latency=300: done" {
 		t.Fatalf("callControl = %q, %v", msg, err)
 	}
-	if got := log.performed(); len(got) != 1 || got[0] != "heal dc-east" {
+	if got := log.performed(); len(got) != 1 || got[0] != "latency dc-east jitter=50 latency=300" {
 		t.Fatalf("performed %v", got)
+	}
+}
+
+// The reads ctl makes through the endpoint need the token and a local page
+// cannot make them either.
+func TestTheControlEndpointsReadsNeedTheTokenAndALocalCaller(t *testing.T) {
+	h := controlHandler("tok", (&faultLog{}).perform, reader{}, t.Logf)
+	for _, tc := range []struct {
+		name   string
+		header map[string]string
+		want   int
+	}{
+		{"ctl's own read (no lab behind this test handler)", map[string]string{"Authorization": "Bearer tok"}, 503},
+		{"no token", nil, 401},
+		{"a foreign Origin", map[string]string{"Authorization": "Bearer tok", "Origin": "http://evil.example"}, 403},
+	} {
+		for _, path := range []string{"/links", "/state/edge"} {
+			if got := guardtest.Status(t, h, guardtest.Request{Method: "GET", Path: path, Header: tc.header}); got != tc.want {
+				t.Errorf("%s, GET %s: status %d, want %d", tc.name, path, got, tc.want)
+			}
+		}
 	}
 }

@@ -1,42 +1,39 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
 	"net/http"
 	"slices"
-	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/stickylab/stickylab/fakecdn/policy"
+	"github.com/stickylab/stickylab/lab"
 )
 
-// ctl changes the lab a `stickylab up` keeps running. Configuration goes
-// straight to the load balancers' admin APIs; faults that need the runtime
-// (stop, start, partition, heal) go to the up process's control endpoint.
-// Each command prints what changed, read back from the admin API.
+// ctl changes the lab a `stickylab up` keeps running, through one path:
+// up's control endpoint (control.go), which performs every fault of the
+// lab's registry (lab.Faults) on the Lab and reads the load balancers' state
+// and the WAN links for ctl. Each command prints what changed, read back
+// from the load balancers before and after.
 
 func newCtlCmd(s Streams) *cobra.Command {
 	var statePath string
 	cmd := &cobra.Command{
 		Use:   "ctl",
-		Short: "Change a running `stickylab up`: persistence, faults, latency, keys",
+		Short: "Change a running `stickylab up`: faults, persistence, latency, keys, toxics",
 		Example: `  stickylab ctl status
   stickylab ctl persistence edge cookie
-  stickylab ctl persistence dc-east none
   stickylab ctl stop dc-west
-  stickylab ctl start dc-west
   stickylab ctl partition dc-west
-  stickylab ctl heal dc-west
-  stickylab ctl latency dc-west 200ms
-  stickylab ctl rotate-key dc-east`,
+  stickylab ctl kill dc-east-1
+  stickylab ctl latency dc-west 200ms jitter=20
+  stickylab ctl toxic dc-west bandwidth rate=64
+  stickylab ctl toxic list
+  stickylab ctl toxic remove dc-west bandwidth`,
 		Args: cobra.NoArgs,
 	}
 	cmd.PersistentFlags().StringVar(&statePath, "state", "", "state file written by `stickylab up` (default $XDG_RUNTIME_DIR/stickylab/current.json)")
@@ -46,236 +43,82 @@ func newCtlCmd(s Streams) *cobra.Command {
 		}
 		return readState(statePath)
 	}
-	cmd.AddCommand(
-		ctlStatusCmd(s, load),
-		ctlPersistenceCmd(s, load),
-		ctlLatencyCmd(s, load),
-		ctlRotateCmd(s, load),
-	)
-	for _, f := range []struct{ action, short string }{
-		{"stop", "Stop a datacenter (its load balancer and instances)"},
-		{"start", "Start a stopped datacenter again"},
-		{"partition", "Cut a datacenter off the edge's network"},
-		{"heal", "Reconnect a partitioned datacenter"},
-	} {
-		cmd.AddCommand(ctlFaultCmd(s, load, f.action, f.short))
+	cmd.AddCommand(ctlStatusCmd(s, load), ctlToxicCmd(s, load))
+	for _, f := range lab.Faults() {
+		if !isToxic(f) || f.Name == "latency" {
+			cmd.AddCommand(ctlFaultCmd(s, load, f))
+		}
 	}
 	return cmd
 }
 
 type stateLoader func() (upState, error)
 
-func ctlStatusCmd(s Streams, load stateLoader) *cobra.Command {
+// ctlReadCmd is a ctl command that only reads the running lab.
+func ctlReadCmd(load stateLoader, use, short string, read func(ctx context.Context, st upState) error) *cobra.Command {
 	return &cobra.Command{
-		Use:   "status",
-		Short: "Show the running lab as its load balancers report it",
+		Use:   use,
+		Short: short,
 		Args:  cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
 			st, err := load()
 			if err != nil {
 				return err
 			}
+			return read(cmd.Context(), st)
+		}),
+	}
+}
+
+func ctlStatusCmd(s Streams, load stateLoader) *cobra.Command {
+	return ctlReadCmd(load, "status", "Show the running lab as its load balancers report it, and its WAN links",
+		func(ctx context.Context, st upState) error {
 			fmt.Fprintf(s.Out, "run %s (%s, %s runtime, pid %d)\n  edge %s\n", st.RunID, st.Topology, st.Runtime, st.PID, st.EdgeURL)
 			if st.CAFile != "" {
 				fmt.Fprintf(s.Out, "  CA   %s\n", st.CAFile)
 			}
 			for _, target := range append([]string{"edge"}, st.Datacenters...) {
-				lb, err := getLB(cmd.Context(), st, target)
+				lb, err := getLB(ctx, st, target)
 				if err != nil {
 					return err
 				}
 				writeLB(s.Out, target, lb)
 			}
-			return nil
-		}),
-	}
+			return printLinks(ctx, s.Out, st, "")
+		})
 }
 
-func ctlPersistenceCmd(s Streams, load stateLoader) *cobra.Command {
-	return &cobra.Command{
-		Use:   "persistence TARGET none|cookie|source-ip",
-		Short: "Set persistence at the edge or at a datacenter's load balancer",
-		Example: `  stickylab ctl persistence edge cookie
-  stickylab ctl persistence dc-east none`,
-		Args: cobra.ExactArgs(2),
-		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			persistence, err := policy.ParsePersistence(args[1])
-			if err != nil {
-				return badInput("%v", err)
-			}
-			st, err := load()
-			if err != nil {
-				return err
-			}
-			if err := checkLB(st, args[0]); err != nil {
-				return err
-			}
-			return changeLB(cmd.Context(), s, st, args[0], http.MethodPatch, "/config", policy.Patch{Persistence: &persistence})
-		}),
-	}
+// lbState is the part of a load balancer's GET /state that ctl shows.
+type lbState struct {
+	Name          string         `json:"name"`
+	Role          string         `json:"role"`
+	Config        map[string]any `json:"config"`
+	KeyGeneration int            `json:"key_generation"`
+	Members       []struct {
+		Name     string  `json:"name"`
+		State    string  `json:"state"`
+		Healthy  bool    `json:"healthy"`
+		Weight   float64 `json:"weight"`
+		Delay    string  `json:"delay"`
+		Requests int     `json:"requests"`
+	} `json:"members"`
 }
 
-func ctlLatencyCmd(s Streams, load stateLoader) *cobra.Command {
-	return &cobra.Command{
-		Use:     "latency DATACENTER DURATION",
-		Short:   "Delay every request the edge sends to a datacenter (0 removes it)",
-		Example: "  stickylab ctl latency dc-west 200ms",
-		Args:    cobra.ExactArgs(2),
-		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			d, err := time.ParseDuration(args[1])
-			if err != nil || d < 0 {
-				return badInput("latency %q: want a duration such as 200ms or 0", args[1])
-			}
-			st, err := load()
-			if err != nil {
-				return err
-			}
-			if err := checkDatacenter(st, args[0]); err != nil {
-				return err
-			}
-			return changeLB(cmd.Context(), s, st, "edge", http.MethodPatch, "/members/"+args[0], policy.DelayMember(d))
-		}),
-	}
-}
-
-func ctlRotateCmd(s Streams, load stateLoader) *cobra.Command {
-	return &cobra.Command{
-		Use:   "rotate-key TARGET",
-		Short: "Rotate the persistence-cookie key of the edge or a datacenter's load balancer",
-		Long: `Rotate the key a load balancer encrypts its persistence cookie with. Cookies
-issued before no longer decode: their users are re-pinned (reason=undecodable).`,
-		Example: "  stickylab ctl rotate-key dc-east",
-		Args:    cobra.ExactArgs(1),
-		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			st, err := load()
-			if err != nil {
-				return err
-			}
-			if err := checkLB(st, args[0]); err != nil {
-				return err
-			}
-			if err := changeLB(cmd.Context(), s, st, args[0], http.MethodPost, "/rotate-key", nil); err != nil {
-				return err
-			}
-			fmt.Fprintf(s.Out, "%s: persistence key rotated; cookies it issued before are now undecodable and will be re-issued\n", args[0])
-			return nil
-		}),
-	}
-}
-
-func ctlFaultCmd(s Streams, load stateLoader, action, short string) *cobra.Command {
-	return &cobra.Command{
-		Use:     action + " DATACENTER",
-		Short:   short,
-		Example: "  stickylab ctl " + action + " dc-west",
-		Args:    cobra.ExactArgs(1),
-		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			st, err := load()
-			if err != nil {
-				return err
-			}
-			if err := checkDatacenter(st, args[0]); err != nil {
-				return err
-			}
-			before, _ := getLB(cmd.Context(), st, "edge")
-			msg, err := callControl(cmd.Context(), st, action, args[0])
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(s.Out, msg)
-			after, err := getLB(cmd.Context(), st, "edge")
-			if err != nil {
-				return err
-			}
-			printChanges(s.Out, "edge", before, after)
-			return nil
-		}),
-	}
-}
-
-func checkDatacenter(st upState, dc string) error {
-	if !slices.Contains(st.Datacenters, dc) {
-		return badInput("no datacenter %q in run %s; datacenters: %s", dc, st.RunID, strings.Join(st.Datacenters, ", "))
-	}
-	return nil
-}
-
-func checkLB(st upState, target string) error {
-	if target == "edge" {
-		return nil
-	}
-	if err := checkDatacenter(st, target); err != nil {
-		return badInput("target %q is neither edge nor a datacenter of run %s (%s)", target, st.RunID, strings.Join(st.Datacenters, ", "))
-	}
-	return nil
-}
-
-// lbState is a load balancer's GET /state (package policy's wire type).
-type lbState = policy.State
-
-var adminClient = &http.Client{Timeout: 15 * time.Second}
-
-// adminCall sends one admin request and decodes the state it answers with.
-func adminCall(ctx context.Context, st upState, target, method, path string, body any) (lbState, error) {
-	var lb lbState
-	base, ok := st.Admin[target]
-	if !ok {
-		return lb, badInput("no admin API for %q in the state file", target)
-	}
-	var rd io.Reader
-	if body != nil {
-		data, _ := json.Marshal(body)
-		rd = bytes.NewReader(data)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(base, "/")+path, rd)
-	if err != nil {
-		return lb, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := adminClient.Do(req)
-	if err != nil {
-		return lb, fmt.Errorf("admin API of %s: %w (is `stickylab up` of run %s still running?)", target, err, st.RunID)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if resp.StatusCode != http.StatusOK {
-		var e struct{ Error, Field string }
-		if json.Unmarshal(data, &e) == nil && e.Error != "" {
-			return lb, fmt.Errorf("%s %s%s: %s", method, target, path, e.Error)
-		}
-		return lb, fmt.Errorf("%s %s%s: %s", method, target, path, resp.Status)
-	}
-	if err := json.Unmarshal(data, &lb); err != nil {
-		return lb, fmt.Errorf("%s %s%s: unreadable state: %w", method, target, path, err)
-	}
-	return lb, nil
-}
-
+// getLB reads a load balancer's state through the control endpoint.
 func getLB(ctx context.Context, st upState, target string) (lbState, error) {
-	return adminCall(ctx, st, target, http.MethodGet, "/state", nil)
-}
-
-// changeLB reads the state, changes it, and prints the difference.
-func changeLB(ctx context.Context, s Streams, st upState, target, method, path string, body any) error {
-	before, err := getLB(ctx, st, target)
-	if err != nil {
-		return err
+	var lb lbState
+	status, err := controlCall(ctx, st, http.MethodGet, "/state/"+target, nil, &lb)
+	if err == nil && status != http.StatusOK {
+		err = fmt.Errorf("state of %s: %s", target, http.StatusText(status))
 	}
-	after, err := adminCall(ctx, st, target, method, path, body)
-	if err != nil {
-		return err
-	}
-	if !printChanges(s.Out, target, before, after) && method == http.MethodPatch {
-		fmt.Fprintf(s.Out, "%s: nothing changed (already so)\n", target)
-	}
-	return nil
+	return lb, err
 }
 
 // printChanges prints each config field and member field that differs, and
 // reports whether anything did.
 func printChanges(w io.Writer, target string, before, after lbState) bool {
 	changed := false
-	b, a := flatten("", asMap(before.Config)), flatten("", asMap(after.Config))
+	b, a := flatten("", before.Config), flatten("", after.Config)
 	for _, k := range slices.Sorted(maps.Keys(a)) {
 		if b[k] != a[k] {
 			fmt.Fprintf(w, "%s: %s %s → %s\n", target, k, orDash(b[k]), a[k])
@@ -299,14 +142,6 @@ func printChanges(w io.Writer, target string, before, after lbState) bool {
 	return changed
 }
 
-// asMap is the config as its JSON object.
-func asMap(c policy.Config) map[string]any {
-	var m map[string]any
-	data, _ := json.Marshal(c) // a Config always marshals
-	_ = json.Unmarshal(data, &m)
-	return m
-}
-
 // flatten turns the config into "cookie.name" → "lbs"; members are left out
 // (their changes show in the member lines).
 func flatten(prefix string, m map[string]any) map[string]string {
@@ -324,21 +159,21 @@ func flatten(prefix string, m map[string]any) map[string]string {
 	return out
 }
 
-func memberText(state string, healthy bool, delay policy.Duration) string {
+func memberText(state string, healthy bool, delay string) string {
 	s := state
 	if healthy {
 		s += ", healthy"
 	} else {
 		s += ", unhealthy"
 	}
-	if delay != 0 {
-		s += ", delay " + delay.String()
+	if delay != "" && delay != "0s" {
+		s += ", delay " + delay
 	}
 	return s
 }
 
 func writeLB(w io.Writer, target string, lb lbState) {
-	fmt.Fprintf(w, "%s (%s): selection %v, persistence %v, key generation %d\n", target, lb.Role, lb.Config.Selection, lb.Config.Persistence, lb.KeyGeneration)
+	fmt.Fprintf(w, "%s (%s): selection %v, persistence %v, key generation %d\n", target, lb.Role, lb.Config["selection"], lb.Config["persistence"], lb.KeyGeneration)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, m := range lb.Members {
 		fmt.Fprintf(tw, "  %s\t%s\t%d requests\n", m.Name, memberText(m.State, m.Healthy, m.Delay), m.Requests)

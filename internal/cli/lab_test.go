@@ -109,8 +109,17 @@ func TestUpAndCtlLocal(t *testing.T) {
 		{[]string{"start", "dc-west"}, []string{"start dc-west: done"}},
 		{[]string{"partition", "dc-west"}, []string{"partition dc-west: done"}},
 		{[]string{"heal", "dc-west"}, []string{"heal dc-west: done"}},
-		{[]string{"latency", "dc-west", "50ms"}, []string{"dc-west", "50ms"}},
-		{[]string{"rotate-key", "dc-east"}, []string{"rotated"}},
+		{[]string{"latency", "dc-west", "50ms"}, []string{"latency dc-west latency=50ms: done", "jitter=0 latency=50"}},
+		{[]string{"rotate-key", "dc-east"}, []string{"dc-east: key generation 0 → 1"}},
+		{[]string{"kill", "dc-east-1"}, []string{"kill dc-east-1: done", "dc-east: member dc-east-1 up, healthy → up, unhealthy"}},
+		{[]string{"start", "dc-east-1"}, []string{"start dc-east-1: done"}},
+		{[]string{"restart", "dc-east-2"}, []string{"restart dc-east-2: done"}},
+		{[]string{"flush", "dc-east-2"}, []string{"flush dc-east-2: done"}},
+		{[]string{"toxic", "dc-west", "latency", "latency=300", "jitter=50"}, []string{"link dc-west (edge → dc-west-lb): enabled", "jitter=50 latency=300"}},
+		{[]string{"toxic", "dc-west", "bandwidth", "rate=1000"}, []string{"bandwidth\ttype=bandwidth"}},
+		{[]string{"toxic", "list"}, []string{"link dc-east (edge → dc-east-lb): enabled, no toxics", "rate=1000"}},
+		{[]string{"toxic", "remove", "dc-west", "bandwidth"}, []string{"remove-toxic dc-west name=bandwidth: done"}},
+		{[]string{"latency", "dc-west", "0"}, []string{"link dc-west (edge → dc-west-lb): enabled, no toxics"}},
 	}
 	for _, s := range steps {
 		r := executeCtx(t, t.Context(), env, append([]string{"ctl"}, s.args...)...)
@@ -125,6 +134,15 @@ func TestUpAndCtlLocal(t *testing.T) {
 		}
 	}
 	oneErrorLine(t, executeCtx(t, t.Context(), env, "ctl", "stop", "dc-nowhere"), ExitUsage, "dc-nowhere", "dc-east, dc-west")
+	for _, bad := range []struct{ args, wants []string }{
+		{[]string{"toxic", "dc-west", "lag"}, []string{`unknown toxic type "lag"`, "bandwidth, latency"}},
+		{[]string{"toxic", "dc-west", "latency", "delay=3"}, []string{`unknown argument "delay"`, "latency, jitter"}},
+		{[]string{"toxic", "dc-west", "latency", "latency=soon"}, []string{`latency="soon"`}},
+		{[]string{"toxic", "dc-nowhere", "latency", "latency=3"}, []string{`no link "dc-nowhere"`, "dc-east, dc-west"}},
+		{[]string{"toxic", "remove", "dc-west", "slicer"}, []string{"toxic not found"}},
+	} {
+		oneErrorLine(t, executeCtx(t, t.Context(), env, append([]string{"ctl"}, bad.args...)...), ExitUsage, bad.wants...)
+	}
 
 	r := up.stop()
 	if r.code != 0 {

@@ -26,7 +26,9 @@ func newUpCmd(s Streams) *cobra.Command {
 		Short: "Bring a topology up and keep it running until Ctrl-C",
 		Long: `Bring a topology up, print the edge URL and the CA file, and keep it running
 until Ctrl-C; then tear everything down. While it runs, ` + "`stickylab ctl`" + ` changes
-it (persistence, stop/start/partition/heal a datacenter, latency, key rotation).`,
+it through its control endpoint: every fault of the lab (stop/start/partition/heal a
+datacenter, kill/start/restart/flush an instance, persistence, latency, key rotation,
+Toxiproxy toxics on the WAN links).`,
 		Example: `  stickylab up -f examples/incident.yaml
   stickylab up -f examples/incident.yaml --runtime local --tls=false`,
 		Args: cobra.NoArgs,
@@ -144,5 +146,6 @@ func writeUpBanner(w io.Writer, p palette, st upState, statePath string) {
 	fmt.Fprintln(w, "  stickylab ctl persistence edge cookie")
 	fmt.Fprintf(w, "  stickylab ctl stop %s    (start | partition | heal)\n", dc)
 	fmt.Fprintf(w, "  stickylab ctl latency %s 200ms\n", dc)
+	fmt.Fprintf(w, "  stickylab ctl toxic %s bandwidth rate=64    (ctl toxic --help: every toxic)\n", dc)
 	fmt.Fprintln(w, "\nCtrl-C tears everything down.")
 }

@@ -22,8 +22,17 @@ import (
 // controlTimeout bounds one control; faults return once they took effect.
 const controlTimeout = 60 * time.Second
 
-// faultActions are the faults the page offers: those of `stickylab ctl`.
-var faultActions = []string{"stop", "start", "partition", "heal"}
+// faultActions are the faults the page offers as a datacenter's buttons:
+// those of the registry that take a datacenter and no argument.
+var faultActions = func() []string {
+	var names []string
+	for _, f := range lab.Faults() {
+		if (f.Target == lab.TargetDatacenter || f.Target == lab.TargetNode) && len(f.Args) == 0 {
+			names = append(names, f.Name)
+		}
+	}
+	return names
+}()
 
 type (
 	persistenceRequest struct{ Target, Persistence string }
@@ -126,7 +135,7 @@ func (s *Server) fault(ctx context.Context, req faultRequest) (string, error) {
 	if s.perform == nil {
 		return "", bad("faults are not available on this dashboard")
 	}
-	if err := s.perform(ctx, req.Action, req.Target); err != nil {
+	if err := s.perform(ctx, req.Action, req.Target, nil); err != nil {
 		return "", err
 	}
 	return s.changed(fmt.Sprintf("%s %s", req.Action, req.Target)), nil
@@ -140,7 +149,10 @@ func (s *Server) setLatency(ctx context.Context, req latencyRequest) (string, er
 	if err != nil || d < 0 || d > time.Minute {
 		return "", bad("latency %q: want a duration from 0 to 1m, such as 200ms", req.Delay)
 	}
-	if err := s.lab.SetLatency(ctx, req.Datacenter, d); err != nil {
+	if s.perform == nil {
+		return "", bad("faults are not available on this dashboard")
+	}
+	if err := s.perform(ctx, "latency", req.Datacenter, map[string]string{"latency": d.String()}); err != nil {
 		return "", err
 	}
 	return s.changed(fmt.Sprintf("latency %s %s", req.Datacenter, d)), nil

@@ -1,7 +1,6 @@
 package dashboard_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stickylab/stickylab/internal/browsertest"
@@ -26,15 +25,8 @@ func upDashboard(t *testing.T) (*lab.Lab, *dashboard.Server) {
 	return l, d
 }
 
-// perform stands for `up`'s fault table (internal/cli), which the
-// dashboard gets from it.
-func perform(l *lab.Lab) dashboard.PerformFunc {
-	faults := map[string]func(*lab.Lab, context.Context, string) error{
-		"stop": (*lab.Lab).StopDatacenter, "start": (*lab.Lab).StartDatacenter,
-		"partition": (*lab.Lab).PartitionDatacenter, "heal": (*lab.Lab).HealDatacenter,
-	}
-	return func(ctx context.Context, action, target string) error { return faults[action](l, ctx, target) }
-}
+// perform is what `up` gives the dashboard: the lab's fault registry.
+func perform(l *lab.Lab) dashboard.PerformFunc { return l.Perform }
 
 // edgePersistence reads the edge's persistence back from its admin API.
 func edgePersistence(t *testing.T, l *lab.Lab) string {

@@ -23,10 +23,11 @@ var assets embed.FS
 
 var page = template.Must(template.ParseFS(assets, "assets/index.html"))
 
-// PerformFunc performs a fault (stop, start, partition, heal) on a
-// datacenter: `up` passes the one its control endpoint uses, so that the
-// page and `stickylab ctl` change the lab through the same path.
-type PerformFunc func(ctx context.Context, action, target string) error
+// PerformFunc performs a fault of the lab's registry (lab.Faults) on a
+// target with key=value arguments: `up` passes the one its control endpoint
+// uses, so that the page and `stickylab ctl` change the lab through the
+// same path.
+type PerformFunc func(ctx context.Context, action, target string, args map[string]string) error
 
 // Config says what the dashboard shows and how it changes it.
 type Config struct {

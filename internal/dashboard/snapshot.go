@@ -24,6 +24,7 @@ type snapshot struct {
 	Classes     map[string]int `json:"classes"`
 	Chart       string         `json:"chart,omitempty"` // inline SVG; empty when unchanged since the last message
 	Log         []string       `json:"log"`
+	Faults      []string       `json:"faults"` // the datacenter buttons: faultActions
 }
 
 // lbView is a load balancer's current policy, read back from its admin API.
@@ -40,7 +41,7 @@ type lbView struct {
 type dcView struct {
 	Name      string     `json:"name"`
 	Status    string     `json:"status"` // up | down | stopped | partitioned
-	Delay     string     `json:"delay"`  // the edge's added latency; "" for none
+	Delay     string     `json:"delay"`  // the latency toxic on its WAN link; "" for none
 	Requests  int64      `json:"requests"`
 	PerSecond float64    `json:"per_second"`
 	LB        lbView     `json:"lb"`
@@ -97,17 +98,16 @@ func (r *rates) perSecond(now time.Time, counts map[string]int64) map[string]flo
 func (s *Server) build(ctx context.Context, v view, now time.Time) snapshot {
 	l := s.lab
 	snap := snapshot{Run: l.RunID(), Runtime: l.Runtime(), EdgeURL: l.EdgeURL(), Users: s.gen.Users(),
-		Classes: v.Classes, Log: s.log.lines()}
+		Classes: v.Classes, Log: s.log.lines(), Faults: faultActions}
 	counters := map[string]int64{}
+	latency := latencies(ctx, l)
 	edge, err := l.State(ctx, "edge")
 	snap.Edge = policyOf("edge", edge, err)
 	for _, dc := range l.Topology().Datacenters {
 		d := dcView{Name: dc.Name, Status: "up"}
 		if m, ok := edge.Member(dc.Name); ok {
 			d.Requests = int64(m.Requests)
-			if m.Delay != 0 {
-				d.Delay = m.Delay.String()
-			}
+			d.Delay = latency[dc.Name]
 			if !m.Usable() {
 				d.Status = "down"
 			}
@@ -184,4 +184,20 @@ func ratio(k, n int) float64 {
 		return 0
 	}
 	return float64(k) / float64(n)
+}
+
+// latencies are the latency toxics of the edge's WAN links, by datacenter,
+// as the page's latency field takes them: "150ms" (jitter left out).
+func latencies(ctx context.Context, l *lab.Lab) map[string]string {
+	out := map[string]string{}
+	links, _ := l.Links(ctx) // unreadable links show no latency; the LBs' state says the rest
+	for _, link := range links {
+		for _, t := range link.Toxics {
+			if t.Type != "latency" {
+				continue
+			}
+			out[link.Name] = (time.Duration(t.Attributes["latency"]) * time.Millisecond).String()
+		}
+	}
+	return out
 }

@@ -8,7 +8,6 @@ const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
 const pct = (x) => (100 * x).toFixed(1) + " %";
 const persistences = ["none", "cookie", "source-ip"];
-const faults = ["stop", "start", "partition", "heal"];
 let busy = false;
 let lastPolicies = "", lastFailed = "";
 
@@ -91,10 +90,10 @@ function renderPolicies(s) {
     <td class="small">${esc(lb.selection)}<br>${esc(lb.cookie)}</td>
     <td class="small">${esc(lb.undecodable)} / ${esc(lb.on_member_down)}</td>
     <td><button id="rotate-${esc(lb.name)}" data-post="/api/rotate-key" data-body='${esc(JSON.stringify({target: lb.name}))}'>rotate key</button></td>
-    <td>${dc ? faults.map((f) => `<button id="${f}-${esc(dc.name)}" data-post="/api/fault" data-body='${esc(JSON.stringify({action: f, target: dc.name}))}'>${f}</button>`).join(" ") : ""}</td>
+    <td>${dc ? s.faults.map((f) => `<button id="${f}-${esc(dc.name)}" data-post="/api/fault" data-body='${esc(JSON.stringify({action: f, target: dc.name}))}'>${f}</button>`).join(" ") : ""}</td>
     <td>${dc ? `<input class="latency" id="latency-${esc(dc.name)}" value="${esc(dc.delay || "0s")}"> <button id="set-latency-${esc(dc.name)}" data-latency="${esc(dc.name)}">set</button>` : ""}</td>
   </tr>`;
-  const html = `<tr><th>load balancer</th><th>persistence</th><th>selection · cookie</th><th>undecodable / member down</th><th>key</th><th>datacenter</th><th>latency at the edge</th></tr>` +
+  const html = `<tr><th>load balancer</th><th>persistence</th><th>selection · cookie</th><th>undecodable / member down</th><th>key</th><th>datacenter</th><th>latency of its link</th></tr>` +
     row(s.edge, null) + s.datacenters.map((dc) => row(dc.lb, dc)).join("");
   if (html !== lastPolicies) $("policies").innerHTML = lastPolicies = html; // keep the buttons while nothing changed
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sync"
 
 	"github.com/moby/moby/api/types/network"
@@ -173,48 +172,6 @@ func (dep *deployment) Start(ctx context.Context, name string) error {
 		return fmt.Errorf("start %s: %w", name, err)
 	}
 	return nil
-}
-
-// Disconnect cuts a node off one of its logical networks.
-func (dep *deployment) Disconnect(ctx context.Context, name, logical string) error {
-	nd, err := dep.attachable(name, logical)
-	if err != nil {
-		return err
-	}
-	net := networkName(dep.plan.RunID, logical)
-	if _, err := dep.cli.NetworkDisconnect(ctx, net, client.NetworkDisconnectOptions{Container: nd.ctr.GetContainerID(), Force: true}); err != nil {
-		return fmt.Errorf("disconnect %s from %s: %w", name, logical, err)
-	}
-	return nil
-}
-
-// Connect attaches a node to one of its logical networks again, under its
-// alias.
-func (dep *deployment) Connect(ctx context.Context, name, logical string) error {
-	nd, err := dep.attachable(name, logical)
-	if err != nil {
-		return err
-	}
-	net := networkName(dep.plan.RunID, logical)
-	_, err = dep.cli.NetworkConnect(ctx, net, client.NetworkConnectOptions{
-		Container:      nd.ctr.GetContainerID(),
-		EndpointConfig: &network.EndpointSettings{Aliases: []string{name}},
-	})
-	if err != nil {
-		return fmt.Errorf("connect %s to %s: %w", name, logical, err)
-	}
-	return nil
-}
-
-func (dep *deployment) attachable(name, logical string) (*node, error) {
-	nd, err := dep.lookup(name)
-	if err != nil {
-		return nil, err
-	}
-	if !slices.Contains(nd.Networks, logical) {
-		return nil, fmt.Errorf("node %s is not on network %q (it is on %v)", name, logical, nd.Networks)
-	}
-	return nd, nil
 }
 
 // Down force-removes every container of the run at once, then its networks.

@@ -116,10 +116,9 @@ func (d *driver) Start(ctx context.Context, p *plan.Plan, tlsFiles plan.TLSFiles
 // by the run label, so whatever was created is found again even when
 // creation failed half-way.
 func (dep *deployment) up(ctx context.Context, image, haproxyImage string, redis redisImage, tlsFiles plan.TLSFiles) error {
-	runID := dep.plan.RunID
 	specs := make([]spec, len(dep.plan.Nodes))
 	for i, n := range dep.plan.Nodes {
-		s, err := nodeSpec(runID, n, image, tlsFiles, dep.tls)
+		s, err := nodeSpec(dep.plan, n, image, tlsFiles, dep.tls)
 		if err != nil {
 			return err
 		}
@@ -135,6 +134,7 @@ func (dep *deployment) up(ctx context.Context, image, haproxyImage string, redis
 		return err
 	}
 	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return dep.startLinks(gctx, image) })
 	for i, n := range dep.plan.Nodes {
 		g.Go(func() error {
 			if err := dep.startNode(gctx, n, specs[i]); err != nil {
@@ -195,13 +195,7 @@ func withLogs(c *testcontainers.DockerContainer, err error) error {
 // createNetworks creates the run's networks (wan and one per datacenter) at
 // once.
 func (dep *deployment) createNetworks(ctx context.Context) error {
-	set := map[string]bool{}
-	for _, n := range dep.plan.Nodes {
-		for _, logical := range n.Networks {
-			set[logical] = true
-		}
-	}
-	logicals := slices.Sorted(maps.Keys(set))
+	logicals := dep.logicalNetworks()
 	g, gctx := errgroup.WithContext(ctx)
 	for _, logical := range logicals {
 		g.Go(func() error {

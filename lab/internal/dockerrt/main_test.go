@@ -66,7 +66,7 @@ func dumpPlan(dir string) int {
 		}
 		files, _ := tlsFiles(p)
 		for _, n := range p.Nodes {
-			s, err := nodeSpec(p.RunID, n, image, files, p.TLS())
+			s, err := nodeSpec(p, n, image, files, p.TLS())
 			if err != nil {
 				return err
 			}

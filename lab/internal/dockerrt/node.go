@@ -41,8 +41,17 @@ var adminPort = port(plan.PortAdmin)
 
 func port(n int) string { return fmt.Sprintf("%d/tcp", n) }
 
-// memberURL is how an LB reaches a member: by its alias on a shared network.
-func memberURL(node string) string { return fmt.Sprintf("http://%s:%d", node, plan.PortHTTP) }
+// memberURL is how node from reaches its members: through the Toxiproxy
+// container when a link carries from's traffic to it (the edge to a
+// datacenter LB), otherwise by its alias on a shared network.
+func memberURL(p *plan.Plan, from string) func(node string) string {
+	return func(node string) string {
+		if l, ok := p.Route(from, node); ok {
+			return "http://" + l.Address()
+		}
+		return fmt.Sprintf("http://%s:%d", node, plan.PortHTTP)
+	}
+}
 
 // clientPort is the port the edge serves clients on.
 func clientPort(tls bool) string {
@@ -68,10 +77,10 @@ type spec struct {
 }
 
 // nodeSpec turns a plan node into a container spec.
-func nodeSpec(runID string, n plan.Node, image string, tlsFiles plan.TLSFiles, tls bool) (spec, error) {
+func nodeSpec(p *plan.Plan, n plan.Node, image string, tlsFiles plan.TLSFiles, tls bool) (spec, error) {
 	s := spec{Image: image, Ports: []string{adminPort}}
 	for _, logical := range n.Networks {
-		s.Networks = append(s.Networks, networkName(runID, logical))
+		s.Networks = append(s.Networks, networkName(p.RunID, logical))
 	}
 	switch n.Kind {
 	case plan.KindApp:
@@ -84,7 +93,7 @@ func nodeSpec(runID string, n plan.Node, image string, tlsFiles plan.TLSFiles, t
 		if n.LB == nil {
 			return spec{}, fmt.Errorf("node %s: load balancer node without its settings", n.Name)
 		}
-		cfg, err := n.LB.Config(memberURL)
+		cfg, err := n.LB.Config(memberURL(p, n.Name))
 		if err != nil {
 			return spec{}, err
 		}

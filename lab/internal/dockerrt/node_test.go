@@ -29,7 +29,7 @@ func specOf(t *testing.T, p *plan.Plan, name string, tls bool) spec {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := nodeSpec(p.RunID, n, testImage, plan.TLSFiles{CertPEM: []byte("cert"), KeyPEM: []byte("key")}, tls)
+	s, err := nodeSpec(p, n, testImage, plan.TLSFiles{CertPEM: []byte("cert"), KeyPEM: []byte("key")}, tls)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func TestAPlainEdgeServesHTTPOn8080(t *testing.T) {
 func TestATLSEdgeNeedsItsCertificate(t *testing.T) {
 	p := defaultPlan(t)
 	n, _ := p.Node(plan.EdgeName)
-	if _, err := nodeSpec(p.RunID, n, testImage, plan.TLSFiles{}, true); err == nil {
+	if _, err := nodeSpec(p, n, testImage, plan.TLSFiles{}, true); err == nil {
 		t.Fatal("TLS without a certificate must not start")
 	}
 }

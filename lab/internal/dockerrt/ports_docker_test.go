@@ -34,8 +34,8 @@ func publishedOnLoopbackOnly(t *testing.T, cli *client.Client, p *plan.Plan) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cs.Items) != len(p.Nodes) {
-		t.Fatalf("%d containers for %d nodes", len(cs.Items), len(p.Nodes))
+	if len(cs.Items) != len(p.Nodes)+1 {
+		t.Fatalf("%d containers for %d nodes and toxiproxy", len(cs.Items), len(p.Nodes))
 	}
 	for _, c := range cs.Items {
 		res, err := cli.ContainerInspect(t.Context(), c.ID, client.ContainerInspectOptions{})
@@ -104,10 +104,13 @@ func TestAPortOnAnyOtherAddressIsReported(t *testing.T) {
 }
 
 // refuseRebinding: through its published port each binary's admin API
-// answers the lab and refuses a rebinding page's Host.
+// (and toxiproxy's) answers the lab and refuses a rebinding page's Host.
 func refuseRebinding(t *testing.T, dep plan.Deployment) {
-	for _, node := range []string{plan.EdgeName, "dc-east-lb", "dc-east-1"} {
+	for _, node := range []string{plan.EdgeName, "dc-east-lb", "dc-east-1", plan.ToxiproxyName} {
 		base, err := dep.AdminURL(node)
+		if node == plan.ToxiproxyName {
+			base, err = dep.LinksURL(), nil
+		}
 		if err != nil {
 			t.Fatal(err)
 		}

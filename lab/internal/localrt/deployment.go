@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"slices"
 	"sync"
 
 	"github.com/stickylab/stickylab/fakeapp"
@@ -17,7 +16,7 @@ type deployment struct {
 	plan   *plan.Plan
 	cancel context.CancelFunc // ends every LB's health checks
 	nodes  map[string]*node   // by node name; fixed after Start
-	links  map[string]*link   // by datacenter LB node name; fixed after Start
+	links  *links             // the WAN links' Toxiproxy server; fixed after Start
 	stores map[string]*store  // Redis session stores by name; fixed after Start
 	// clients are the apps' Redis session clients, by the stores they read
 	// and write; fixed after Start
@@ -87,9 +86,6 @@ func (dep *deployment) Stop(_ context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	if l, ok := dep.links[name]; ok {
-		l.Cut(cutStopped)
-	}
 	return n.Stop()
 }
 
@@ -106,57 +102,10 @@ func (dep *deployment) Start(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	if err := n.Start(); err != nil {
-		return err
-	}
-	if l, ok := dep.links[name]; ok {
-		return l.Restore(cutStopped)
-	}
-	return nil
+	return n.Start()
 }
 
-// Why a link is cut: a partition, or its LB stopped.
-const (
-	cutPartition = "partition"
-	cutStopped   = "stopped"
-)
-
-// Disconnect cuts a datacenter LB off the wan: the edge's link to it is cut.
-// That is the only partition the local runtime can make.
-func (dep *deployment) Disconnect(_ context.Context, name, network string) error {
-	l, err := dep.link(name, network)
-	if err != nil {
-		return fmt.Errorf("disconnect %s from %s: %w", name, network, err)
-	}
-	l.Cut(cutPartition)
-	return nil
-}
-
-// Connect heals what Disconnect cut.
-func (dep *deployment) Connect(_ context.Context, name, network string) error {
-	l, err := dep.link(name, network)
-	if err != nil {
-		return fmt.Errorf("connect %s to %s: %w", name, network, err)
-	}
-	return l.Restore(cutPartition)
-}
-
-func (dep *deployment) link(name, network string) (*link, error) {
-	n, err := dep.lookup(name)
-	if err != nil {
-		return nil, err
-	}
-	if !slices.Contains(n.spec.Networks, network) {
-		return nil, fmt.Errorf("%s is not on network %q (it is on %v)", name, network, n.spec.Networks)
-	}
-	l, ok := dep.links[name]
-	if !ok || network != plan.WAN {
-		return nil, fmt.Errorf("the local runtime can only cut a datacenter LB off %q", plan.WAN)
-	}
-	return l, nil
-}
-
-// Down stops every node and link; it is idempotent and safe to call
+// Down stops every node and the links; it is idempotent and safe to call
 // concurrently.
 func (dep *deployment) Down(context.Context) error {
 	dep.mu.Lock()
@@ -179,10 +128,8 @@ func (dep *deployment) Down(context.Context) error {
 			}
 		})
 	}
-	for _, l := range dep.links {
-		wg.Go(l.Close)
-	}
 	wg.Wait()
+	errs = append(errs, dep.links.close())
 	errs = append(errs, dep.closeStores()) // after the apps that use them
 	if dep.dir != "" {
 		errs = append(errs, os.RemoveAll(dep.dir))

@@ -1,7 +1,8 @@
 // Package localrt is the lab's local runtime: every node of a plan runs
 // in-process, fakeapp and fakecdn handlers on their own 127.0.0.1 listeners.
-// The edge reaches each datacenter LB through a cuttable TCP link, so that a
-// partition can be simulated without a network namespace.
+// The edge reaches each datacenter LB through a WAN link, a proxy of an
+// in-process Toxiproxy server, so that a partition or a slow link can be
+// simulated without a network namespace.
 package localrt
 
 import (
@@ -36,7 +37,7 @@ func (d driver) Start(ctx context.Context, p *plan.Plan, files plan.TLSFiles) (p
 	}
 	began := time.Now()
 	health, cancel := context.WithCancel(context.Background()) // outlives Start's ctx, ends with Down
-	dep := &deployment{plan: p, cancel: cancel, nodes: map[string]*node{}, links: map[string]*link{}}
+	dep := &deployment{plan: p, cancel: cancel, nodes: map[string]*node{}}
 	err := dep.makeDir()
 	if err == nil {
 		err = dep.startStores(ctx, d.logf)
@@ -60,6 +61,10 @@ func (dep *deployment) up(ctx context.Context, health context.Context, files pla
 	if err != nil {
 		return err
 	}
+	if err := dep.startLinks(); err != nil {
+		closeAll(lns)
+		return err
+	}
 	for i, n := range dep.plan.Nodes {
 		nd := dep.nodes[n.Name]
 		nd.health = health
@@ -71,7 +76,7 @@ func (dep *deployment) up(ctx context.Context, health context.Context, files pla
 		}
 		if n.LB != nil {
 			nd.stateFile = filepath.Join(dep.dir, n.Name+".state.json")
-			if nd.config, err = n.LB.Config(dep.memberAddr); err != nil {
+			if nd.config, err = n.LB.Config(dep.urlFrom(n.Name)); err != nil {
 				closeAll(lns[2*i:])
 				return err
 			}
@@ -89,7 +94,7 @@ func (dep *deployment) up(ctx context.Context, health context.Context, files pla
 }
 
 // listen opens every node's client and admin listeners (two per node, in
-// plan order) and a link in front of each datacenter LB.
+// plan order).
 func (dep *deployment) listen() ([]net.Listener, error) {
 	var lns []net.Listener
 	for _, n := range dep.plan.Nodes {
@@ -105,27 +110,8 @@ func (dep *deployment) listen() ([]net.Listener, error) {
 		}
 		lns = append(lns, main, admin)
 		dep.nodes[n.Name] = &node{spec: n, addr: main.Addr().String(), adminAddr: admin.Addr().String()}
-		if n.Kind != plan.KindLB {
-			continue
-		}
-		ln, err := listenAny()
-		if err != nil {
-			closeAll(lns)
-			return nil, fmt.Errorf("%s link: %w", n.Name, err)
-		}
-		target := dep.nodes[n.Name].addr
-		dep.links[n.Name] = newLink(ln, func() string { return target })
 	}
 	return lns, nil
-}
-
-// memberAddr is the URL an LB reaches a member node at: a datacenter LB
-// through its link, an app directly.
-func (dep *deployment) memberAddr(node string) string {
-	if l, ok := dep.links[node]; ok {
-		return "http://" + l.addr
-	}
-	return "http://" + dep.nodes[node].addr
 }
 
 func tlsConfig(p *plan.Plan, files plan.TLSFiles) (*tls.Config, error) {

@@ -106,26 +106,6 @@ func TestAStoppedNodeRefusesAndStartsAgainOnItsAddress(t *testing.T) {
 	}
 }
 
-func TestOnlyADatacenterLBCanBeCutOffTheWan(t *testing.T) {
-	dep, _ := start(t, topology.Default())
-	for _, c := range []struct{ node, network, want string }{
-		{"edge", "wan", "only cut a datacenter LB"},
-		{"dc-east-1", "wan", "not on network"},
-		{"dc-east-lb", "dc-east", "only cut a datacenter LB"},
-		{"dc-north-lb", "wan", `"dc-north-lb"`},
-	} {
-		if err := dep.Disconnect(t.Context(), c.node, c.network); err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("Disconnect(%s, %s): want %q, got %v", c.node, c.network, c.want, err)
-		}
-	}
-	if err := dep.Disconnect(t.Context(), "dc-east-lb", "wan"); err != nil {
-		t.Fatal(err)
-	}
-	if err := dep.Connect(t.Context(), "dc-east-lb", "wan"); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestATLSEdgeNeedsItsCertificateAndNothingIsLeftRunning(t *testing.T) {
 	p, _ := plan.New(topology.Default())
 	_, err := localrt.New(nil).Start(t.Context(), p, plan.TLSFiles{})

@@ -24,9 +24,9 @@ type Deployment interface {
 	// configuration, name and address.
 	Stop(ctx context.Context, node string) error
 	Start(ctx context.Context, node string) error
-	// Disconnect cuts a node off a logical network; Connect heals it.
-	Disconnect(ctx context.Context, node, network string) error
-	Connect(ctx context.Context, node, network string) error
+	// LinksURL is the API of the Toxiproxy server that carries the plan's
+	// links, on 127.0.0.1 (links.go): faults cut and degrade links there.
+	LinksURL() string
 	// Down removes everything; it is idempotent.
 	Down(ctx context.Context) error
 }

@@ -51,6 +51,7 @@ type Plan struct {
 	Topology topology.Topology // defaults applied, Seed set
 	Nodes    []Node            // edge first, then per datacenter its LB and instances
 	Stores   []Store           // the Redis session stores, started before the apps
+	Links    []Link            // the WAN links (links.go), made before the nodes that use them
 }
 
 // New validates t and plans it. A zero seed is replaced by a random one, which
@@ -79,6 +80,7 @@ func New(t topology.Topology) (*Plan, error) {
 			p.Nodes = append(p.Nodes, appNode(t, dc, inst, use[dc.Name]))
 		}
 	}
+	p.edgeLinks()
 	return p, nil
 }
 
