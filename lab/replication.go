@@ -10,18 +10,12 @@ import (
 	"github.com/stickylab/stickylab/lab/internal/plan"
 )
 
-// replicationDelayer is a runtime that can delay a replica's replication
-// link. The local runtime can; Docker's replication link is the primary's
-// address itself until the lab has WAN links between datacenters.
-type replicationDelayer interface {
-	SetReplicationLatency(ctx context.Context, replica string, d time.Duration) error
-}
-
 // SetReplicationLatency delays the replication stream from the primary to
 // dc's replica (redis.layout replicated) by d, one way, as a WAN of that
-// latency would: a session written on the primary reaches dc's store d
-// later. 0 removes the delay. It applies to what the primary sends from
-// now on.
+// latency would: a Toxiproxy latency toxic on the replica's replication
+// link (plan.ReplicationLink, "<dc>-replication"), so a session written on
+// the primary reaches dc's store d later. 0 removes it. It takes effect at
+// once, on the open replication connection too.
 func (l *Lab) SetReplicationLatency(ctx context.Context, dc string, d time.Duration) error {
 	if err := l.setReplicationLatency(ctx, dc, d); err != nil {
 		return fmt.Errorf("set replication latency of %s: %w", dc, err)
@@ -33,10 +27,6 @@ func (l *Lab) setReplicationLatency(ctx context.Context, dc string, d time.Durat
 	if d < 0 {
 		return fmt.Errorf("latency %s: must not be negative", d)
 	}
-	dep, err := l.live()
-	if err != nil {
-		return err
-	}
 	s, _, err := l.redisStore(dc)
 	if err != nil {
 		return err
@@ -44,11 +34,7 @@ func (l *Lab) setReplicationLatency(ctx context.Context, dc string, d time.Durat
 	if s.ReplicaOf == "" {
 		return fmt.Errorf("%s's redis store %s is no replica (redis.layout %s)", dc, s.Name, l.plan.Topology.Redis.Layout)
 	}
-	rd, ok := dep.(replicationDelayer)
-	if !ok {
-		return fmt.Errorf("the %s runtime cannot delay replication yet: its replicas reach the primary directly, not over a WAN link", l.runtime)
-	}
-	if err := rd.SetReplicationLatency(ctx, s.Name, d); err != nil {
+	if err := l.linkLatency(ctx, plan.ReplicationLink(dc), d, 0); err != nil {
 		return err
 	}
 	l.faultMu.Lock()
@@ -68,17 +54,12 @@ func (l *Lab) ReplicationLatency() map[string]time.Duration {
 	return maps.Clone(l.replLatency)
 }
 
-// clearReplicationLatency removes every delay SetReplicationLatency set
-// (Reset).
-func (l *Lab) clearReplicationLatency(ctx context.Context, _ plan.Deployment, _ *plan.Plan) error {
-	for dc, d := range l.ReplicationLatency() {
-		if d == 0 {
-			continue
-		}
-		if err := l.setReplicationLatency(ctx, dc, 0); err != nil {
-			return fmt.Errorf("%s: %w", dc, err)
-		}
-	}
+// clearReplicationLatency forgets the latencies SetReplicationLatency set
+// (Reset: healing the links has removed their toxics).
+func (l *Lab) clearReplicationLatency(context.Context, plan.Deployment, *plan.Plan) error {
+	l.faultMu.Lock()
+	defer l.faultMu.Unlock()
+	l.replLatency = nil
 	return nil
 }
 

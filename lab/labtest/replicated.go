@@ -26,13 +26,7 @@ func UntilReplicated(l *lab.Lab, who func(run int) bool) replay.Option {
 }
 
 // DelayReplication puts latency d on the replication link of dc's replica.
-// It skips the spec on a runtime whose replicas reach their primary without
-// a link to delay (Docker, until the lab has WAN links between
-// datacenters).
 func DelayReplication(ctx SpecContext, l *lab.Lab, dc string, d time.Duration) {
 	GinkgoHelper()
-	if l.Runtime() == "docker" {
-		Skip("the docker runtime cannot delay replication yet: its replicas reach the primary directly, not over a WAN link")
-	}
 	Expect(l.SetReplicationLatency(ctx, dc, d)).To(Succeed())
 }

@@ -130,11 +130,15 @@ func (dep *deployment) up(ctx context.Context, image, haproxyImage string, redis
 	if err := dep.createNetworks(ctx); err != nil {
 		return err
 	}
+	// The links first: a replica replicates over one. Their upstreams are
+	// resolved at each connection, so they need nothing started yet.
+	if err := dep.startLinks(ctx, image); err != nil {
+		return err
+	}
 	if err := dep.startStores(ctx, redis); err != nil {
 		return err
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return dep.startLinks(gctx, image) })
 	for i, n := range dep.plan.Nodes {
 		g.Go(func() error {
 			if err := dep.startNode(gctx, n, specs[i]); err != nil {

@@ -76,16 +76,18 @@ func (dep *deployment) startStore(ctx context.Context, s plan.Store, img redisIm
 	return nil
 }
 
-// replicationTarget is where a replica reaches its primary: the
-// replication link. It is the primary's alias on the replica's datacenter
-// network until the WAN links between datacenters exist; then it becomes
-// the link from the replica's datacenter to the primary's. "" for a store
-// that replicates nothing.
+// replicationTarget is where a replica reaches its primary: its
+// replication link's port on the Toxiproxy container. "" for a store that
+// replicates nothing.
 func (dep *deployment) replicationTarget(s plan.Store) (string, int) {
 	if s.ReplicaOf == "" {
 		return "", 0
 	}
-	return s.ReplicaOf, plan.PortRedis
+	l, err := dep.plan.Link(plan.ReplicationLink(s.Datacenter))
+	if err != nil { // the plan adds one for every replica
+		return s.ReplicaOf, plan.PortRedis
+	}
+	return plan.ToxiproxyName, l.Listen
 }
 
 // store returns the container of the Redis store named name, nil when name

@@ -21,9 +21,7 @@ type deployment struct {
 	// clients are the apps' Redis session clients, by the stores they read
 	// and write; fixed after Start
 	clients map[[2]string]*fakeapp.RedisStore
-	// replinks are the replicas' replication links, by replica store name
-	replinks map[string]*replink
-	dir      string // the LBs' state files, removed by Down
+	dir     string // the LBs' state files, removed by Down
 
 	mu   sync.Mutex
 	down bool
@@ -96,7 +94,11 @@ func (dep *deployment) Start(ctx context.Context, name string) error {
 		if err != nil {
 			return err
 		}
-		return st.start(ctx, dep.replicationTarget(st.spec))
+		target, err := dep.replicationTarget(st.spec)
+		if err != nil {
+			return err
+		}
+		return st.start(ctx, target)
 	}
 	n, err := dep.lookup(name)
 	if err != nil {

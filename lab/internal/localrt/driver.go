@@ -43,7 +43,7 @@ func (d driver) Start(ctx context.Context, p *plan.Plan, files plan.TLSFiles) (p
 		err = dep.startStores(ctx, d.logf)
 	}
 	if err == nil {
-		err = dep.up(ctx, health, files)
+		err = dep.up(ctx, health, files, d.logf)
 	}
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("local runtime: %w", err), dep.Down(context.WithoutCancel(ctx)))
@@ -52,7 +52,7 @@ func (d driver) Start(ctx context.Context, p *plan.Plan, files plan.TLSFiles) (p
 	return dep, nil
 }
 
-func (dep *deployment) up(ctx context.Context, health context.Context, files plan.TLSFiles) error {
+func (dep *deployment) up(ctx context.Context, health context.Context, files plan.TLSFiles, logf func(string, ...any)) error {
 	edgeTLS, err := tlsConfig(dep.plan, files)
 	if err != nil {
 		return err
@@ -62,6 +62,10 @@ func (dep *deployment) up(ctx context.Context, health context.Context, files pla
 		return err
 	}
 	if err := dep.startLinks(); err != nil {
+		closeAll(lns)
+		return err
+	}
+	if err := dep.startReplicas(ctx, logf); err != nil { // redis.go
 		closeAll(lns)
 		return err
 	}

@@ -180,47 +180,47 @@ func waitSynced(ctx context.Context, addr, primary string, exited chan error) er
 	}
 }
 
-// startStores starts the plan's Redis stores before the apps that use
-// them, primaries first, and the clients the apps share; Down stops them
-// after the apps.
+// startStores starts the plan's Redis stores but the replicas, before the
+// apps that use them; Down stops them after the apps.
 func (dep *deployment) startStores(ctx context.Context, logf func(string, ...any)) error {
-	dep.stores, dep.replinks = map[string]*store{}, map[string]*replink{}
+	dep.stores = map[string]*store{}
+	return dep.startEach(ctx, logf, func(s plan.Store) bool { return s.ReplicaOf == "" })
+}
+
+// startReplicas starts the replicas once the links they replicate over
+// exist, then the session clients the apps share.
+func (dep *deployment) startReplicas(ctx context.Context, logf func(string, ...any)) error {
+	if err := dep.startEach(ctx, logf, func(s plan.Store) bool { return s.ReplicaOf != "" }); err != nil {
+		return err
+	}
+	return dep.storeClients()
+}
+
+func (dep *deployment) startEach(ctx context.Context, logf func(string, ...any), which func(plan.Store) bool) error {
 	for _, s := range dep.plan.Stores {
-		if s.ReplicaOf != "" {
-			link, err := newReplink(dep.stores[s.ReplicaOf].addr)
-			if err != nil {
-				return fmt.Errorf("replication link of %s: %w", s.Name, err)
-			}
-			dep.replinks[s.Name] = link
+		if !which(s) {
+			continue
 		}
-		st, err := startStore(ctx, s, dep.replicationTarget(s), logf)
+		target, err := dep.replicationTarget(s)
+		if err != nil {
+			return err
+		}
+		st, err := startStore(ctx, s, target, logf)
 		dep.stores[s.Name] = st // Down stops whatever started, even on error
 		if err != nil {
 			return err
 		}
 	}
-	return dep.storeClients()
-}
-
-// replicationTarget is where a replica reaches its primary: its
-// replication link (replink), until the lab's WAN links between
-// datacenters replace it. "" for a store that replicates nothing.
-func (dep *deployment) replicationTarget(s plan.Store) string {
-	if s.ReplicaOf == "" {
-		return ""
-	}
-	return dep.replinks[s.Name].addr()
-}
-
-// SetReplicationLatency delays the primary's replication stream to the
-// replica store by d, one way.
-func (dep *deployment) SetReplicationLatency(_ context.Context, replica string, d time.Duration) error {
-	link := dep.replinks[replica]
-	if link == nil {
-		return fmt.Errorf("redis store %q is no replica in this lab", replica)
-	}
-	link.setLatency(d)
 	return nil
+}
+
+// replicationTarget is where a replica reaches its primary: the loopback
+// address of its replication link. "" for a store that replicates nothing.
+func (dep *deployment) replicationTarget(s plan.Store) (string, error) {
+	if s.ReplicaOf == "" {
+		return "", nil
+	}
+	return dep.LinkAddr(plan.ReplicationLink(s.Datacenter))
 }
 
 // storeClients makes one session client per pair of stores apps read and
@@ -268,9 +268,6 @@ func (dep *deployment) closeStores() error {
 		if st := dep.stores[dep.plan.Stores[i].Name]; st != nil {
 			errs = append(errs, st.stop())
 		}
-	}
-	for _, link := range dep.replinks {
-		link.close()
 	}
 	return errors.Join(errs...)
 }

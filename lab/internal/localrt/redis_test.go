@@ -103,7 +103,9 @@ func TestReplicatedStoresAreRedisServerReplicasOfThePrimary(t *testing.T) {
 
 func TestReplicatedStoresWithoutRedisServerNameTheDebianPackage(t *testing.T) {
 	t.Setenv("PATH", t.TempDir()) // no redis-server to find
-	p, err := plan.New(replicatedSessions())
+	topo := replicatedSessions()
+	topo.Edge.TLS = topology.Bool(false)
+	p, err := plan.New(topo)
 	if err != nil {
 		t.Fatal(err)
 	}

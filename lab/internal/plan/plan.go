@@ -81,6 +81,7 @@ func New(t topology.Topology) (*Plan, error) {
 		}
 	}
 	p.edgeLinks()
+	p.replicationLinks() // redis.go
 	return p, nil
 }
 

@@ -40,10 +40,9 @@ func (s Store) Args(port int) []string {
 }
 
 // ReplicaArgs are the arguments that make redis-server a read-only replica
-// of the primary reached at host:port ("" when s is no replica). The
-// runtime says where the primary is reached: that address is the
-// replication link (today the primary itself; a WAN link in front of it
-// would be named here).
+// of the primary reached at host:port ("" when s is no replica): the
+// address of its replication link (ReplicationLink), as the runtime
+// reaches it.
 func (s Store) ReplicaArgs(host string, port int) []string {
 	if s.ReplicaOf == "" {
 		return nil
@@ -51,6 +50,22 @@ func (s Store) ReplicaArgs(host string, port int) []string {
 	// The replica loads its first sync straight from the socket: a scratch
 	// image has no directory to write an RDB file to.
 	return []string{"--replicaof", host, strconv.Itoa(port), "--replica-read-only", "yes", "--repl-diskless-load", "on-empty-db"}
+}
+
+// ReplicationLink names the WAN link a replica in datacenter dc replicates
+// over: from the replica to its primary, a link like the edge's (its
+// downstream is the replication stream).
+func ReplicationLink(dc string) string { return dc + "-replication" }
+
+// replicationLinks adds each replica's replication link.
+func (p *Plan) replicationLinks() {
+	for _, s := range p.Stores {
+		if s.ReplicaOf != "" {
+			// Unique: one replica per datacenter, and no datacenter is
+			// named like a replication link (names end with -replication).
+			_, _ = p.AddLink(ReplicationLink(s.Datacenter), s.Name, s.ReplicaOf, PortRedis)
+		}
+	}
 }
 
 // SharedStoreName is the node name of the store of the shared layout.

@@ -92,6 +92,10 @@ func TestReplicatedStoresReadLocallyAndWriteThePrimary(t *testing.T) {
 	if got := strings.Join(west.App.Args(), " "); strings.Contains(got, "--redis-write-addr") {
 		t.Fatalf("dc-west app args %q: an app beside the primary writes where it reads", got)
 	}
+	l, err := p.Link("dc-east-replication")
+	if err != nil || l.From != "dc-east-redis" || l.To != "dc-west-redis" || l.Upstream() != "dc-west-redis:6379" {
+		t.Fatalf("replication link = %+v, %v; want dc-east-redis → dc-west-redis:6379", l, err)
+	}
 	if s, err := p.StoreOf("dc-east"); err != nil || s.Name != "dc-east-redis" {
 		t.Fatalf("StoreOf(dc-east) = %+v, %v", s, err)
 	}
