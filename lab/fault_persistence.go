@@ -8,7 +8,7 @@ import (
 
 func init() {
 	register(Fault{
-		Name: "persistence", Target: TargetBalancer,
+		Name: policy.FieldPersistence, Target: TargetBalancer,
 		Args:      []Arg{{Name: "mode", Kind: ArgEnum, Values: policy.Names(policy.Persistences), Required: true, Doc: "how the balancer keeps a user on one member"}},
 		Does:      "Sets the persistence of the edge or of a datacenter's load balancer (PATCH /config); the next request is decided with it. At once.",
 		Interrupt: "One admin call: either it changed or it did not (the balancer saves it in its state file).",

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/stickylab/stickylab/fakecdn/policy"
 	"github.com/stickylab/stickylab/lab"
 )
 
@@ -88,21 +90,8 @@ func ctlStatusCmd(s Streams, load stateLoader) *cobra.Command {
 		})
 }
 
-// lbState is the part of a load balancer's GET /state that ctl shows.
-type lbState struct {
-	Name          string         `json:"name"`
-	Role          string         `json:"role"`
-	Config        map[string]any `json:"config"`
-	KeyGeneration int            `json:"key_generation"`
-	Members       []struct {
-		Name     string  `json:"name"`
-		State    string  `json:"state"`
-		Healthy  bool    `json:"healthy"`
-		Weight   float64 `json:"weight"`
-		Delay    string  `json:"delay"`
-		Requests int     `json:"requests"`
-	} `json:"members"`
-}
+// lbState is a load balancer's GET /state (package policy's wire type).
+type lbState = policy.State
 
 // getLB reads a load balancer's state through the control endpoint.
 func getLB(ctx context.Context, st upState, target string) (lbState, error) {
@@ -118,7 +107,7 @@ func getLB(ctx context.Context, st upState, target string) (lbState, error) {
 // reports whether anything did.
 func printChanges(w io.Writer, target string, before, after lbState) bool {
 	changed := false
-	b, a := flatten("", before.Config), flatten("", after.Config)
+	b, a := flatten("", configFields(before.Config)), flatten("", configFields(after.Config))
 	for _, k := range slices.Sorted(maps.Keys(a)) {
 		if b[k] != a[k] {
 			fmt.Fprintf(w, "%s: %s %s → %s\n", target, k, orDash(b[k]), a[k])
@@ -131,15 +120,23 @@ func printChanges(w io.Writer, target string, before, after lbState) bool {
 	}
 	old := map[string]string{}
 	for _, m := range before.Members {
-		old[m.Name] = memberText(m.State, m.Healthy, m.Delay)
+		old[m.Name] = memberText(m.State, m.Healthy, m.Delay.String())
 	}
 	for _, m := range after.Members {
-		if now := memberText(m.State, m.Healthy, m.Delay); old[m.Name] != now {
+		if now := memberText(m.State, m.Healthy, m.Delay.String()); old[m.Name] != now {
 			fmt.Fprintf(w, "%s: member %s %s → %s\n", target, m.Name, orDash(old[m.Name]), now)
 			changed = true
 		}
 	}
 	return changed
+}
+
+// configFields is c as its JSON object, field name → value.
+func configFields(c policy.Config) map[string]any {
+	var m map[string]any
+	b, _ := json.Marshal(c) // a Config always marshals
+	_ = json.Unmarshal(b, &m)
+	return m
 }
 
 // flatten turns the config into "cookie.name" → "lbs"; members are left out
@@ -173,10 +170,10 @@ func memberText(state string, healthy bool, delay string) string {
 }
 
 func writeLB(w io.Writer, target string, lb lbState) {
-	fmt.Fprintf(w, "%s (%s): selection %v, persistence %v, key generation %d\n", target, lb.Role, lb.Config["selection"], lb.Config["persistence"], lb.KeyGeneration)
+	fmt.Fprintf(w, "%s (%s): selection %v, persistence %v, key generation %d\n", target, lb.Role, lb.Config.Selection, lb.Config.Persistence, lb.KeyGeneration)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, m := range lb.Members {
-		fmt.Fprintf(tw, "  %s\t%s\t%d requests\n", m.Name, memberText(m.State, m.Healthy, m.Delay), m.Requests)
+		fmt.Fprintf(tw, "  %s\t%s\t%d requests\n", m.Name, memberText(m.State, m.Healthy, m.Delay.String()), m.Requests)
 	}
 	tw.Flush()
 }

@@ -56,7 +56,8 @@ func TestTheEdgeServesTLSFromItsFilesAndPublishesItsClientPort(t *testing.T) {
 		t.Errorf("edge networks %v", s.Networks)
 	}
 	cfg := string(s.Files[configPath])
-	for _, member := range []string{"url: http://dc-east-lb:8080", "url: http://dc-west-lb:8080"} {
+	// The edge reaches each datacenter LB through its WAN link (plan.Link).
+	for _, member := range []string{"url: http://toxiproxy:10000", "url: http://toxiproxy:10001"} {
 		if !strings.Contains(cfg, member) {
 			t.Errorf("edge config lacks %q:\n%s", member, cfg)
 		}

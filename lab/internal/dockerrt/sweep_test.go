@@ -36,14 +36,14 @@ func TestTheLabOfAKilledOwnerIsSwept(t *testing.T) {
 		t.Fatalf("the child did not report its run: %q, %v", line, err)
 	}
 	t.Cleanup(func() { _ = removeRun(context.Background(), cli, runID) })
-	if left := leftovers(t, cli, runID); len(left) != 5 { // 3 containers, 2 networks
+	if left := leftovers(t, cli, runID); len(left) != 6 { // 3 containers and the toxiproxy, 2 networks
 		t.Fatalf("the child's lab: %v", left)
 	}
 
 	if err := Sweep(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if left := leftovers(t, cli, runID); len(left) != 5 {
+	if left := leftovers(t, cli, runID); len(left) != 6 {
 		t.Fatalf("sweep removed the lab of a live owner; left %v", left)
 	}
 
