@@ -14,7 +14,7 @@ import (
 // interruption leaves, and each argument's meaning.
 func TestEveryFaultDescribesItself(t *testing.T) {
 	want := []string{"bandwidth", "flush", "heal", "kill", "latency", "partition", "persistence", "remove-toxic",
-		"reset_peer", "restart", "rotate-key", "slicer", "slow_close", "start", "stop", "timeout"}
+		"reset_peer", "restart", "rotate-key", "slicer", "slow_close", "start", "start-redis", "stop", "stop-redis", "timeout"}
 	var got []string
 	for _, f := range lab.Faults() {
 		got = append(got, f.Name)

@@ -11,24 +11,8 @@ import (
 	"github.com/stickylab/stickylab/lab/internal/plan"
 )
 
-// StopRedis stops the Redis session store in datacenter dc — with layout
-// shared, the one store every datacenter uses — and returns once every app
-// that reads or writes it reports its store unavailable (GET
-// /admin/sessions answers 503, failure class session-store-unavailable).
-// Its sessions are gone: redis-server keeps nothing on disk here. Logins
-// through those apps fail with session-store-unavailable, never with a
-// new session.
-func (l *Lab) StopRedis(ctx context.Context, dc string) error {
-	return l.redisFault(ctx, "stop redis", dc, plan.Deployment.Stop, false)
-}
-
-// StartRedis starts the store StopRedis stopped and returns once every app
-// that uses it reads and writes its sessions again. A replica has synced
-// with its primary by then.
-func (l *Lab) StartRedis(ctx context.Context, dc string) error {
-	return l.redisFault(ctx, "start redis", dc, plan.Deployment.Start, true)
-}
-
+// redisFault applies act to dc's store and waits until every app that uses
+// it reports the store available (or not).
 func (l *Lab) redisFault(ctx context.Context, op, dc string, act func(plan.Deployment, context.Context, string) error, available bool) error {
 	dep, err := l.live()
 	if err != nil {
