@@ -1,7 +1,5 @@
 package policy
 
-import "time"
-
 // State is GET /state (and the answer of every admin change): the LB, its
 // current configuration and its members.
 type State struct {
@@ -66,6 +64,3 @@ func (p MemberPatch) Validate() ConfigError {
 func ResetMember(weight float64) MemberPatch {
 	return MemberPatch{State: Ptr(StateUp), Weight: &weight, Delay: Ptr(Duration(0))}
 }
-
-// DelayMember is the patch that delays every request to a member by d.
-func DelayMember(d time.Duration) MemberPatch { return MemberPatch{Delay: Ptr(Duration(d))} }

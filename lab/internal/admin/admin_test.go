@@ -44,7 +44,7 @@ func TestStateAndPatchesRoundTripAgainstFakecdn(t *testing.T) {
 	if err != nil || st.Config.Persistence != policy.PersistCookie {
 		t.Fatalf("patch config: %v, %v", st.Config, err)
 	}
-	st, err = admin.PatchMember(ctx, base, "dc-east", policy.DelayMember(150*time.Millisecond))
+	st, err = admin.PatchMember(ctx, base, "dc-east", policy.MemberPatch{Delay: policy.Ptr(policy.Duration(150 * time.Millisecond))})
 	if m, _ := st.Member("dc-east"); err != nil || m.Delay.Std() != 150*time.Millisecond {
 		t.Fatalf("patch member: %+v, %v", m, err)
 	}
