@@ -173,6 +173,13 @@ func (t *stickTable) setTTL(d time.Duration) {
 	t.mu.Unlock()
 }
 
+// clear forgets every entry, as a restarted balancer has none.
+func (t *stickTable) clear() {
+	t.mu.Lock()
+	clear(t.entries)
+	t.mu.Unlock()
+}
+
 func (t *stickTable) get(key string) (string, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()

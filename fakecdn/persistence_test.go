@@ -171,6 +171,12 @@ func TestSourceIPPersistence(t *testing.T) {
 			t.Fatalf("source-ip pin lost: %s %s", served(r), reasonOf(r))
 		}
 	}
+	if err := lb.ResetKey(); err != nil {
+		t.Fatal(err)
+	}
+	if r := do(t, lb, nil, HeaderTrueClientIP, "203.0.113.9"); reasonOf(r) == ReasonPersisted {
+		t.Fatalf("the pin outlived ResetKey, which a restarted LB would not have: %s %s", served(r), reasonOf(r))
+	}
 }
 
 func TestDecisionHeadersOffAndServerTimingAppended(t *testing.T) {

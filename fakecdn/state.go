@@ -30,8 +30,7 @@ func (lb *LB) State() State {
 func (lb *LB) Configure(p ConfigPatch) error {
 	lb.mu.Lock()
 	defer lb.mu.Unlock()
-	cfg := lb.snap.Load().cfg
-	cfg.Tier = cfg.Tier.Apply(p)
+	cfg := lb.snap.Load().cfg.Apply(p)
 	if errs := cfg.ValidatePolicy(); len(errs) > 0 {
 		return errs
 	}
@@ -113,11 +112,12 @@ func (lb *LB) RotateKey() error {
 }
 
 // ResetKey puts the LB's f5-encrypted key back to the one it started with
-// (generation 0, derived from the seed; a new random one without a seed) and
-// rewinds its random source to the seed's start, so that a seeded LB decides
-// as a freshly started one would. Cookies issued under a rotated key become
-// undecodable. It fails, changing nothing, only when the state file cannot be
-// written.
+// (generation 0, derived from the seed; a new random one without a seed),
+// rewinds its random source to the seed's start and forgets what it
+// learned from traffic (the source-IP stick table, the resolvers' DNS
+// answers), so that a seeded LB decides as a freshly started one would.
+// Cookies issued under a rotated key become undecodable. It fails, changing
+// nothing, only when the state file cannot be written.
 func (lb *LB) ResetKey() error {
 	lb.mu.Lock()
 	defer lb.mu.Unlock()
@@ -130,6 +130,8 @@ func (lb *LB) ResetKey() error {
 		return err
 	}
 	lb.rng.reseed(cfg.Seed)
+	lb.table.clear()
+	lb.dns.clear()
 	return nil
 }
 

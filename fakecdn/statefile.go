@@ -59,7 +59,7 @@ func WithStateFile(path string) Option {
 // (or lb is not shared yet).
 func (lb *LB) savedState(cfg Config) savedState {
 	st := savedState{
-		Version: stateVersion, Name: cfg.Name, Role: cfg.Role, Config: cfg.Tier.Patch(),
+		Version: stateVersion, Name: cfg.Name, Role: cfg.Role, Config: cfg.Patch(),
 		Key: savedKey{Generation: lb.keyN, Material: lb.key},
 	}
 	for _, m := range lb.pool.members {
@@ -123,7 +123,7 @@ func (lb *LB) restore(cfg Config) (Config, error) {
 	case len(st.Key.Material) != 32:
 		return cfg, fmt.Errorf("state file %s: key of %d bytes, want 32", lb.stateFile, len(st.Key.Material))
 	}
-	cfg.Tier = cfg.Tier.Apply(st.Config)
+	cfg = cfg.Apply(st.Config)
 	if errs := cfg.ValidatePolicy(); len(errs) > 0 {
 		return cfg, fmt.Errorf("state file %s: %w", lb.stateFile, errs)
 	}

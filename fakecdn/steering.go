@@ -81,6 +81,13 @@ func (c *resolverCache) get(key string, now time.Time) (string, bool) {
 	return a.member, true
 }
 
+// clear forgets every answer, as a restarted balancer has none.
+func (c *resolverCache) clear() {
+	c.mu.Lock()
+	clear(c.answers)
+	c.mu.Unlock()
+}
+
 func (c *resolverCache) put(key, member string, expires time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -1,6 +1,7 @@
 package fakecdn
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -46,5 +47,35 @@ func TestDNSSteeringSkipsADownDatacenter(t *testing.T) {
 	lb.pool.get(first).state.Store(StateDown)
 	if again := served(do(t, lb, nil, DefaultResolverHeader, "paris")); again == first {
 		t.Fatalf("resolver kept %s after it went down", first)
+	}
+}
+
+// Steering changes at run time like the rest of the policy (the lab resets a
+// pooled edge that way), and ResetKey forgets the resolvers' answers, as a
+// restarted edge has none.
+func TestSteeringIsConfiguredAtRunTimeAndResetKeyForgetsTheAnswers(t *testing.T) {
+	lb := newTestLB(t, edgeOf(t, Config{}))
+	err := lb.Configure(ConfigPatch{Steering: ptr(policy.SteeringDNS), DNSTTL: ptr(Duration(time.Hour))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := lb.State(); st.Config.Steering != policy.SteeringDNS || st.Config.DNSTTL != Duration(time.Hour) {
+		t.Fatalf("state after PATCH: steering %q, dns_ttl %s", st.Config.Steering, st.Config.DNSTTL)
+	}
+	first := served(do(t, lb, nil, DefaultResolverHeader, "paris"))
+	for range 20 {
+		if dc := served(do(t, lb, nil, DefaultResolverHeader, "paris")); dc != first {
+			t.Fatalf("resolver paris was answered %s, then %s, within its TTL", first, dc)
+		}
+	}
+	if err := lb.ResetKey(); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(lb.dns.answers); n != 0 {
+		t.Fatalf("ResetKey kept %d resolver answers", n)
+	}
+	if err := lb.Configure(ConfigPatch{DNSTTL: ptr(Duration(0)), Steering: ptr("sometimes")}); err == nil ||
+		!strings.Contains(err.Error(), "steering") {
+		t.Fatalf("an unknown steering was accepted or not named: %v", err)
 	}
 }

@@ -10,9 +10,9 @@ import (
 
 // Current is the topology as it runs now, read from the running load
 // balancers' GET /state, not from a copy the lab keeps: the edge's and each
-// datacenter LB's policy as they report it, each datacenter's weight as the
-// edge has it, and only the datacenters the edge can use (admin state up and
-// healthy: not stopped, not partitioned, not out of instances). The apps'
+// datacenter LB's policy as they report it (the edge's steering too), each
+// datacenter's weight as the edge has it, and only the datacenters the edge
+// can use (admin state up and healthy: not stopped, not partitioned, not out of instances). The apps'
 // settings cannot change at run time; they are those the lab started. The
 // expected-failure model applies to it, not to the topology the lab started
 // with (Topology).
@@ -23,6 +23,8 @@ func (l *Lab) Current(ctx context.Context) (topology.Topology, error) {
 		return t, fmt.Errorf("current topology: %w", err)
 	}
 	t.Edge.Tier = tierOf(edge.Config, t.Edge.Tier)
+	t.Edge.EdgeSteering = topology.EdgeSteering{Steering: edge.Config.Steering,
+		DNSTTL: edge.Config.DNSTTL.Std(), TrustClientIP: edge.Config.TrustClientIP}
 	var dcs []topology.Datacenter
 	for _, dc := range t.Datacenters {
 		m, ok := edge.Member(dc.Name)

@@ -23,7 +23,8 @@ import (
 // resettable: every tier's policy (selection, selection_header, hash_cookie,
 // persistence, undecodable, on_member_down, passthrough_single,
 // decision_headers, cookie name, codec, ttl, nocache, httponly, max_idle,
-// max_life) and the datacenters' weights.
+// max_life), the edge's steering (steering, dns_ttl, trust_client_ip) and
+// the datacenters' weights.
 
 // ErrShapeDiffers is returned (wrapped) by Reset for a topology of another
 // shape: the lab must be replaced, not reset.
@@ -36,6 +37,7 @@ func Shape(t topology.Topology) string {
 	t = t.WithDefaults()
 	t.Name, t.Seed = "", 0
 	t.Edge.Tier = shapeOf(t.Edge.Tier)
+	t.Edge.EdgeSteering = topology.EdgeSteering{}
 	dcs := make([]topology.Datacenter, len(t.Datacenters))
 	for i, dc := range t.Datacenters {
 		dc.Weight = 0
@@ -75,7 +77,8 @@ func shapeOf(t topology.Tier) topology.Tier {
 // its admin API (a stopped datacenter, a killed instance) and every Redis
 // store StopRedis stopped, sets every member of every LB up with its
 // weight and no delay, sets every LB's whole policy, puts every LB's cookie
-// key back to the seed's first one (and rewinds its random source), flushes
+// key back to the seed's first one (and rewinds its random source, and
+// empties its source-IP table and DNS answers), flushes
 // every app's sessions, waits until the lab is ready as Up does, and checks
 // that the running topology (Current) is t. t must have the lab's shape
 // (ErrShapeDiffers otherwise, and nothing changes).
@@ -169,7 +172,7 @@ func setLBs(ctx context.Context, dep plan.Deployment, p *plan.Plan) error {
 		if err != nil {
 			return err
 		}
-		st, err := admin.PatchConfig(ctx, u, resetPatch(n.LB.Tier))
+		st, err := admin.PatchConfig(ctx, u, resetPatch(*n.LB))
 		if err != nil {
 			return fmt.Errorf("%s: %w", n.Name, err)
 		}
@@ -188,11 +191,17 @@ func setLBs(ctx context.Context, dep plan.Deployment, p *plan.Plan) error {
 	})
 }
 
-// resetPatch is the PATCH /config body that sets every field of t that
-// PATCH /config can change, with the switches t leaves unset at the
-// defaults the configuration file gets.
-func resetPatch(t topology.Tier) policy.Patch {
+// resetPatch is the PATCH /config body that sets every field of lb's
+// configuration that PATCH /config can change, with the switches its tier
+// leaves unset at the defaults the configuration file gets. Only the edge
+// gets the steering fields: a datacenter's LB (HAProxy's shim among them)
+// has none to set.
+func resetPatch(lb plan.LB) policy.Patch {
+	t := lb.Tier
 	p := t.Tier.Patch()
+	if lb.Role == policy.RoleEdge {
+		p = lb.Settings().Patch()
+	}
 	p.PassthroughSingle = policy.Ptr(topology.On(t.PassthroughSingle, false))
 	p.DecisionHeaders = policy.Ptr(topology.On(t.DecisionHeaders, true))
 	p.Cookie.HTTPOnly = policy.Ptr(topology.On(t.Cookie.HTTPOnly, true))

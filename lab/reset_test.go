@@ -26,6 +26,8 @@ func resetTopology() (started, wanted topology.Topology) {
 	wanted.Datacenters[1].Weight = 3
 	wanted.Datacenters[0].LB.Persistence = "none"
 	wanted.Edge.Cookie.MaxIdle = policy.Duration(5 * time.Minute) // cookie lifetimes are resettable too
+	wanted.Edge.Steering, wanted.Edge.DNSTTL = "dns", time.Minute // and the edge's steering
+	wanted.Edge.TrustClientIP = true
 	return started, wanted.WithDefaults()
 }
 
@@ -79,7 +81,8 @@ func resetEqualsFresh(t *testing.T, runtime string) {
 	}
 	must("edge persistence", used.SetEdgePersistence(ctx, "source-ip"))
 	must("dc persistence", used.SetDatacenterPersistence(ctx, "dc-west", "none"))
-	must("edge policy", used.Configure(ctx, "edge", lab.Policy{Selection: policy.Ptr(policy.RoundRobin), DecisionHeaders: topology.Bool(false)}))
+	must("edge policy", used.Configure(ctx, "edge", lab.Policy{Selection: policy.Ptr(policy.RoundRobin),
+		DecisionHeaders: topology.Bool(false), ResolverHeader: policy.Ptr("X-Elsewhere")}))
 	must("latency", used.SetLatency(ctx, "dc-east", 150*time.Millisecond))
 	must("bandwidth", used.Perform(ctx, "bandwidth", "dc-west", map[string]string{"rate": "1000"}))
 	must("rotate edge key", used.RotateKey(ctx, "edge"))
@@ -176,7 +179,7 @@ func TestResetRefusesAnotherShapeAndChangesNothing(t *testing.T) {
 func TestShapeIgnoresPoliciesAndWeights(t *testing.T) {
 	a, b := resetTopology()
 	if lab.Shape(a) != lab.Shape(b) {
-		t.Fatalf("policies and weights are resettable:\n%s\n%s", lab.Shape(a), lab.Shape(b))
+		t.Fatalf("policies, steering and weights are resettable:\n%s\n%s", lab.Shape(a), lab.Shape(b))
 	}
 	b.Edge.TLS = topology.Bool(false)
 	if lab.Shape(a) == lab.Shape(b) {

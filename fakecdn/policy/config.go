@@ -101,7 +101,6 @@ func (c Config) Validate() error {
 	errs = append(errs, c.ValidatePolicy()...)
 	errs = append(errs, c.Vendor.Validate()...)
 	errs = append(errs, c.validateRanges()...)
-	errs = append(errs, c.validateSteering()...)
 	if !strings.HasPrefix(c.Health.Path, "/") {
 		errs.add("health.path", "%q must start with /", c.Health.Path)
 	}
@@ -121,4 +120,6 @@ func (c Config) Validate() error {
 }
 
 // ValidatePolicy checks the fields PATCH /config may change.
-func (c Config) ValidatePolicy() ConfigError { return c.Tier.Validate(c.Vendor) }
+func (c Config) ValidatePolicy() ConfigError {
+	return append(c.Tier.Validate(c.Vendor), c.validateSteering()...)
+}

@@ -16,6 +16,12 @@ type Patch struct {
 	PassthroughSingle *bool        `json:"passthrough_single,omitempty"`
 	DecisionHeaders   *bool        `json:"decision_headers,omitempty"`
 	Cookie            *CookiePatch `json:"cookie,omitempty"`
+	// The edge's steering and whom it trusts: Config's own fields, not
+	// Tier's, so Config.Apply sets them and Tier.Apply leaves them out.
+	Steering       *string   `json:"steering,omitempty"`
+	DNSTTL         *Duration `json:"dns_ttl,omitempty"`
+	ResolverHeader *string   `json:"resolver_header,omitempty"`
+	TrustClientIP  *bool     `json:"trust_client_ip,omitempty"`
 }
 
 // CookiePatch changes the persistence cookie; nil fields stay. There is no
@@ -33,10 +39,16 @@ type CookiePatch struct {
 
 // Apply is t with the fields p sets. Each field of Patch sets the Tier
 // field of the same name, so a field added to both is patched with no
-// other change.
+// other change; the fields a Tier does not have (steering) are left out.
 func (t Tier) Apply(p Patch) Tier {
 	overlay(reflect.ValueOf(&t).Elem(), reflect.ValueOf(p))
 	return t
+}
+
+// Apply is c with the fields p sets: the tier's policy and the steering.
+func (c Config) Apply(p Patch) Config {
+	overlay(reflect.ValueOf(&c).Elem(), reflect.ValueOf(p))
+	return c
 }
 
 // Merge is p with the fields q sets on top.
@@ -53,8 +65,17 @@ func (t Tier) Patch() Patch {
 	return p
 }
 
+// Patch is the patch that sets every field of c that PATCH /config may
+// change, the steering included.
+func (c Config) Patch() Patch {
+	var p Patch
+	capture(reflect.ValueOf(&p).Elem(), reflect.ValueOf(c))
+	return p
+}
+
 // overlay sets dst's fields (a struct) from src's non-nil pointer fields of
-// the same name, recursing into nested patches.
+// the same name (promoted fields of an embedded struct count), recursing
+// into nested patches; a field dst does not have is skipped.
 func overlay(dst, src reflect.Value) {
 	for i := range src.NumField() {
 		sv := src.Field(i)
@@ -63,6 +84,7 @@ func overlay(dst, src reflect.Value) {
 		}
 		dv := dst.FieldByName(src.Type().Field(i).Name)
 		switch {
+		case !dv.IsValid():
 		case sv.Elem().Kind() == reflect.Struct && dv.Kind() == reflect.Pointer:
 			v := reflect.New(dv.Type().Elem()) // a copy: the patch merged into stays as it was
 			if !dv.IsNil() {
@@ -83,12 +105,14 @@ func overlay(dst, src reflect.Value) {
 }
 
 // capture sets each pointer field of dst (a patch) to a copy of src's field
-// of the same name; a nil src pointer stays nil.
+// of the same name; a nil src pointer, or a field src does not have, stays
+// nil.
 func capture(dst, src reflect.Value) {
 	for i := range dst.NumField() {
 		dv := dst.Field(i)
 		sv := src.FieldByName(dst.Type().Field(i).Name)
 		switch {
+		case !sv.IsValid():
 		case dv.Type().Elem().Kind() == reflect.Struct:
 			dv.Set(reflect.New(dv.Type().Elem()))
 			capture(dv.Elem(), sv)

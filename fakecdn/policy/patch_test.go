@@ -62,13 +62,39 @@ func TestPatchFieldsAreTheWireNames(t *testing.T) {
 		got[k] = true
 	}
 	for _, k := range []string{"selection", "selection_header", "hash_cookie", "persistence", "undecodable",
-		"on_member_down", "passthrough_single", "decision_headers", "cookie"} {
+		"on_member_down", "passthrough_single", "decision_headers", "cookie",
+		"steering", "dns_ttl", "resolver_header", "trust_client_ip"} {
 		if !got[k] {
 			t.Errorf("PATCH /config lacks %q", k)
 		}
 	}
-	if len(got) != 9 {
-		t.Errorf("PATCH /config has %d fields, want 9: %v", len(got), got)
+	if len(got) != 13 {
+		t.Errorf("PATCH /config has %d fields, want 13: %v", len(got), got)
+	}
+}
+
+// The edge's steering is the configuration's, not the tier's: a Config
+// takes it from a patch, a Tier leaves it out, and a Config's whole patch
+// gives the steering back.
+func TestSteeringIsPatchedOnTheConfigOnly(t *testing.T) {
+	p := policy.Patch{
+		Selection: policy.Ptr(policy.Random), Steering: policy.Ptr(policy.SteeringDNS),
+		DNSTTL: policy.Ptr(policy.Duration(30e9)), ResolverHeader: policy.Ptr("X-Loc"), TrustClientIP: policy.Ptr(true),
+	}
+	cfg := policy.Config{Role: policy.RoleEdge, Tier: policy.Defaults(policy.RoleEdge)}.Apply(p)
+	if cfg.Steering != policy.SteeringDNS || cfg.DNSTTL != policy.Duration(30e9) || cfg.ResolverHeader != "X-Loc" ||
+		!cfg.TrustClientIP || cfg.Selection != policy.Random {
+		t.Fatalf("Config.Apply: %+v", cfg)
+	}
+	if got := policy.Defaults(policy.RoleEdge).Apply(p); got.Selection != policy.Random {
+		t.Fatalf("Tier.Apply lost the tier's field: %+v", got)
+	}
+	if tp := cfg.Tier.Patch(); tp.Steering != nil || tp.TrustClientIP != nil {
+		t.Fatalf("a Tier's patch carries steering: %+v", tp)
+	}
+	back := policy.Config{Role: policy.RoleEdge, Tier: policy.Defaults(policy.RoleEdge)}.Apply(cfg.Patch())
+	if !reflect.DeepEqual(back, cfg) {
+		t.Fatalf("a Config's whole patch gives back\n%+v, want\n%+v", back, cfg)
 	}
 }
 

@@ -85,11 +85,9 @@ type Member struct {
 var Health = policy.Health{Path: "/healthz", Interval: policy.Duration(200 * time.Millisecond),
 	Timeout: policy.Duration(2 * time.Second), Rise: 2, Fall: 3}
 
-// Config renders fakecdn's YAML configuration: the tier's policy and vendor
-// behaviour as the topology has them (what it leaves unset fakecdn
-// defaults), the edge's steering, the lab's health checks; url maps a
-// member's node to the URL this runtime reaches it at.
-func (l LB) Config(url func(node string) string) ([]byte, error) {
+// Settings is the LB's configuration without its members: the tier's
+// policy and vendor behaviour, the edge's steering, the lab's health checks.
+func (l LB) Settings() policy.Config {
 	cfg := policy.Config{
 		Role: l.Role, Name: l.Name, Seed: l.Seed, Tier: l.Tier.Tier, Vendor: l.Tier.Vendor, Health: Health,
 		Steering: l.Steering.Steering, TrustClientIP: l.Steering.TrustClientIP,
@@ -97,6 +95,15 @@ func (l LB) Config(url func(node string) string) ([]byte, error) {
 	if l.Steering.Steering == policy.SteeringDNS {
 		cfg.DNSTTL = policy.Duration(l.Steering.DNSTTL)
 	}
+	return cfg
+}
+
+// Config renders fakecdn's YAML configuration: the tier's policy and vendor
+// behaviour as the topology has them (what it leaves unset fakecdn
+// defaults), the edge's steering, the lab's health checks; url maps a
+// member's node to the URL this runtime reaches it at.
+func (l LB) Config(url func(node string) string) ([]byte, error) {
+	cfg := l.Settings()
 	for _, m := range l.Members {
 		cfg.Members = append(cfg.Members, policy.Member{Name: m.Name, URL: url(m.Node), Weight: m.Weight})
 	}
