@@ -33,8 +33,10 @@ const Fresh UpOption = 1
 // network per datacenter plus wan, and the engine's default address pools
 // hold about 30 networks: an unbounded pool of every shape the suite uses
 // runs out of them ("could not find an available, non-overlapping IPv4
-// address pool"). Beyond it, the least recently used lab is torn down.
-const MaxIdleLabs = 2
+// address pool"). The suite's labs have at most 2 datacenters, so 2
+// processes with 3 idle labs and 1 in use each hold at most 24 networks.
+// Beyond it, the least recently used lab is torn down.
+const MaxIdleLabs = 3
 
 // pool holds the idle labs of this process, least recently used first.
 type pool struct {
@@ -109,11 +111,7 @@ func (p *pool) release(ctx context.Context, l *lab.Lab, failed bool) error {
 		p.idle = slices.Delete(p.idle, 0, n)
 	}
 	p.mu.Unlock()
-	var errs []error
-	for _, e := range evicted {
-		errs = append(errs, e.l.Down(ctx))
-	}
-	return errors.Join(errs...)
+	return downAll(ctx, evicted)
 }
 
 // drain tears every idle lab down and turns the pool off.
@@ -122,9 +120,17 @@ func (p *pool) drain(ctx context.Context) error {
 	idle := p.idle
 	p.idle, p.on = nil, false
 	p.mu.Unlock()
-	var errs []error
-	for _, e := range idle {
-		errs = append(errs, e.l.Down(ctx))
+	return downAll(ctx, idle)
+}
+
+// downAll tears labs down side by side: the engine overlaps their
+// container removals, and the suite's end waits for the slowest only.
+func downAll(ctx context.Context, labs []idleLab) error {
+	errs := make([]error, len(labs))
+	var wg sync.WaitGroup
+	for i, e := range labs {
+		wg.Go(func() { errs[i] = e.l.Down(ctx) })
 	}
+	wg.Wait()
 	return errors.Join(errs...)
 }

@@ -45,11 +45,14 @@ var _ = Describe("The lab pool", Ordered, func() {
 	}, SpecTimeout(labtest.ScenarioTimeout))
 
 	It("keeps at most MaxIdleLabs idle, tearing the least recently used down", func(ctx SpecContext) {
-		Expect(labtest.MaxIdleLabs).To(Equal(2), "this story counts on two idle labs")
-		// Idle now: the first lab, then the Fresh one. A third shape's lab
-		// coming back pushes the first out.
-		other := labtest.Up(ctx, labtest.Datacenters(1))
-		Expect(other.RunID()).NotTo(BeElementOf(first, fresh))
+		// Idle now: the first lab, then the Fresh one. Labs of
+		// MaxIdleLabs-1 other shapes coming back push the first out.
+		for i := range labtest.MaxIdleLabs - 1 {
+			topo := labtest.Datacenters(1)
+			topo.Datacenters[0].Instances = i + 1
+			other := labtest.Up(ctx, topo)
+			Expect(other.RunID()).NotTo(BeElementOf(first, fresh))
+		}
 	}, SpecTimeout(labtest.ScenarioTimeout))
 
 	It("then has only the Fresh lab of the default shape: the first one was torn down", func(ctx SpecContext) {
