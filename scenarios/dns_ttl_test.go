@@ -18,7 +18,7 @@ import (
 // crosses datacenters only when its resolver's answer expires in the middle
 // of it. Failures are rare and come in bursts around expiries: a monitor
 // sees an alert, then nothing. (docs/analysis.md, "DNS steering".)
-var _ = Describe("DNS steering", Label("dns-ttl"), func() {
+var _ = Describe("DNS steering", Label("dns-ttl"), labtest.SameLab, func() {
 	const locations = 8 // resolvers, each shared by many users
 
 	dnsEdge := func(ttl time.Duration) topology.Topology {

@@ -14,7 +14,7 @@ import (
 // keep-alive connections, not the users: source-IP affinity hashes the
 // edge's address and every user lands on one instance. Hashing the
 // True-Client-IP header the edge passes on restores the spread.
-var _ = Describe("Source-IP affinity behind a CDN", Label("source-ip-behind-cdn"), func() {
+var _ = Describe("Source-IP affinity behind a CDN", Label("source-ip-behind-cdn"), labtest.SameLab, func() {
 	const locations = 8 // users in several places, each with its own address
 
 	behindCDN := func(header string) topology.Topology {

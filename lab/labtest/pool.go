@@ -134,3 +134,10 @@ func downAll(ctx context.Context, labs []idleLab) error {
 	wg.Wait()
 	return errors.Join(errs...)
 }
+
+// SameLab decorates a story whose specs share one lab shape: one Ginkgo
+// process runs them in turn (Ordered), so that each spec after the first
+// reuses the lab the one before left in this process's pool, instead of
+// every process starting its own. ContinueOnFailure keeps a failed spec
+// from skipping the rest; its lab is torn down and the next spec starts one.
+var SameLab = []any{Ordered, ContinueOnFailure}
