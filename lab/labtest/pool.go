@@ -123,15 +123,14 @@ func (p *pool) drain(ctx context.Context) error {
 	return downAll(ctx, idle)
 }
 
-// downAll tears labs down side by side: the engine overlaps their
-// container removals, and the suite's end waits for the slowest only.
+// downAll tears labs down one after the other: side by side, on a busy
+// fuse-overlayfs engine, once left a network the engine believed still had
+// an endpoint, which only an engine restart freed (moby/moby#42119).
 func downAll(ctx context.Context, labs []idleLab) error {
-	errs := make([]error, len(labs))
-	var wg sync.WaitGroup
-	for i, e := range labs {
-		wg.Go(func() { errs[i] = e.l.Down(ctx) })
+	var errs []error
+	for _, e := range labs {
+		errs = append(errs, e.l.Down(ctx))
 	}
-	wg.Wait()
 	return errors.Join(errs...)
 }
 

@@ -25,7 +25,14 @@ import (
 // artifacts/.
 func Replay(ctx SpecContext, l *lab.Lab, flow replay.Flow, n int, opts ...replay.Option) *replay.Result {
 	GinkgoHelper()
-	res, err := l.Replay(ctx, flow, n, Concurrency, opts...)
+	return ReplayUsers(ctx, l, flow, n, Concurrency, opts...)
+}
+
+// ReplayUsers is Replay with users flows in flight at once instead of
+// Concurrency: FarUsers for users a SlowDown away.
+func ReplayUsers(ctx SpecContext, l *lab.Lab, flow replay.Flow, n, users int, opts ...replay.Option) *replay.Result {
+	GinkgoHelper()
+	res, err := l.Replay(ctx, flow, n, users, opts...)
 	Expect(err).NotTo(HaveOccurred(), "replay %s ×%d", flow.Name, n)
 	model := ExpectedOf(l, flow, res)
 	record(res, &model)

@@ -167,22 +167,34 @@ func removeMatching(ctx context.Context, cli *client.Client, f client.Filters, p
 	return r, errors.Join(errs...)
 }
 
-// removeNetwork retries briefly while the engine still releases endpoints of
-// containers removed an instant ago (or being removed by a parallel Down).
-// It reports whether this call removed the network.
+// endpointGrace bounds how long removeNetwork waits for the engine to
+// release the endpoints of containers it has just removed. A hang guard,
+// not a speed claim: a busy fuse-overlayfs engine tearing several labs down
+// at once took over a second.
+const endpointGrace = 30 * time.Second
+
+// removeNetwork retries while the engine still releases endpoints of
+// containers removed an instant ago (or being removed by a parallel Down),
+// for up to endpointGrace, backing off from 50 ms to 500 ms. It reports
+// whether this call removed the network.
 func removeNetwork(ctx context.Context, cli *client.Client, name string) (bool, error) {
-	for attempt := 0; ; attempt++ {
+	deadline := time.Now().Add(endpointGrace)
+	for pause := 50 * time.Millisecond; ; pause = min(2*pause, 500*time.Millisecond) {
 		_, err := cli.NetworkRemove(ctx, name, client.NetworkRemoveOptions{})
 		switch {
 		case err == nil:
 			return true, nil
 		case errdefs.IsNotFound(err):
 			return false, nil
-		case attempt < 20 && strings.Contains(err.Error(), "active endpoints"):
+		case strings.Contains(err.Error(), "active endpoints"):
+			if time.Now().After(deadline) {
+				return false, fmt.Errorf("remove network %s: %w (%s after its containers were removed: "+
+					"the engine keeps a stale endpoint, which only restarting it frees; moby/moby#42119)", name, err, endpointGrace)
+			}
 			select {
 			case <-ctx.Done():
 				return false, fmt.Errorf("remove network %s: %w", name, ctx.Err())
-			case <-time.After(50 * time.Millisecond):
+			case <-time.After(pause):
 			}
 		default:
 			return false, fmt.Errorf("remove network %s: %w", name, err)
