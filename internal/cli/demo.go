@@ -111,9 +111,9 @@ const demoActs = 3
 
 // play3 plays the three acts, changing the lab between them.
 func (d *demo) play3(ctx context.Context, second string) error {
-	d.step("stop %s: the edge now has one healthy datacenter", second)
-	if err := d.l.StopDatacenter(ctx, second); err != nil {
-		return fmt.Errorf("act 1: stop %s: %w", second, err)
+	d.step("cut %s off: the edge now has one healthy datacenter", second)
+	if err := d.l.PartitionDatacenter(ctx, second); err != nil {
+		return fmt.Errorf("act 1: partition %s: %w", second, err)
 	}
 	if err := d.act1(ctx, second); err != nil {
 		return err
@@ -121,9 +121,9 @@ func (d *demo) play3(ctx context.Context, second string) error {
 	if err := d.pause(ctx, 2); err != nil {
 		return err
 	}
-	d.step("start %s: the edge sees two healthy datacenters", second)
-	if err := d.l.StartDatacenter(ctx, second); err != nil {
-		return fmt.Errorf("act 2: start %s: %w", second, err)
+	d.step("heal %s: the edge sees two healthy datacenters", second)
+	if err := d.l.HealDatacenter(ctx, second); err != nil {
+		return fmt.Errorf("act 2: heal %s: %w", second, err)
 	}
 	if err := d.act2(ctx, second); err != nil {
 		return err
@@ -165,7 +165,7 @@ balancer keeps every user on one app server with its own encrypted cookie, lbs.
 The app is ASP.NET-like: an anti-forgery token and the session live on the
 server that issued them, and each datacenter has its own machine key.`)
 	fmt.Fprintln(w)
-	writeDiagram(w, p, t, map[string]string{second: "stopped in act 1"})
+	writeDiagram(w, p, t, map[string]string{second: "cut off in act 1"})
 	fmt.Fprintln(w)
 }
 
@@ -173,9 +173,9 @@ func (d *demo) act1(ctx context.Context, second string) error {
 	t := d.l.Topology()
 	t.Datacenters = slices.DeleteFunc(slices.Clone(t.Datacenters), func(dc topology.Datacenter) bool { return dc.Name == second })
 	a := act{Title: "Act 1 — one datacenter: every login works", Topology: t,
-		Story: fmt.Sprintf(`Only %s serves traffic (%s is stopped). With one healthy datacenter the edge
-does not balance at all: it passes every request through to %s, whose load
-balancer keeps each user on one app server. This is how the portal ran for
+		Story: fmt.Sprintf(`Only %s serves traffic (%s is cut off from the edge). With one healthy
+datacenter the edge does not balance at all: it passes every request through
+to %s, whose load balancer keeps each user on one app server. This is how the portal ran for
 months — the bug was already there, hidden.`, t.Datacenters[0].Name, second, t.Datacenters[0].Name)}
 	return d.play(ctx, a, false)
 }
