@@ -9,10 +9,12 @@
 #   docker build -f docker/stickylab.Dockerfile -t stickylab/lab:manual ctx
 #
 # Nothing else goes in: no shell, no C library, no CA bundle; only the empty
-# /var/lib/fakecdn, owned by the user below, for fakecdn's --state-file.
+# /var/lib/fakecdn and /var/lib/fakeapp, owned by the user below, for
+# fakecdn's and fakeapp's --state-file.
 FROM scratch
 COPY stickylab /stickylab
 COPY --chown=65534:65534 state /var/lib/fakecdn
+COPY --chown=65534:65534 state /var/lib/fakeapp
 USER 65534:65534
 EXPOSE 8080 8081 8443
 ENTRYPOINT ["/stickylab"]

@@ -3,6 +3,7 @@ package fakeapp
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 )
 
@@ -43,6 +44,8 @@ func (a *App) adminRoutes() http.Handler {
 		}
 		writeJSON(w, map[string]int64{"replica_offset": read, "primary_offset": write})
 	})
+	mux.HandleFunc("GET /admin/settings", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, a.Settings()) })
+	mux.HandleFunc("PATCH /admin/settings", a.patchSettings)
 	// DELETE flushes: the lab's "restart the app servers" fault without a restart.
 	mux.HandleFunc("DELETE /admin/sessions", func(w http.ResponseWriter, r *http.Request) {
 		n, err := a.store.Len(r.Context())
@@ -92,4 +95,37 @@ func writeJSON(w http.ResponseWriter, v any) {
 func healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Write([]byte("ok"))
+}
+
+// patchSettings changes the run-time settings the body names: 200 with
+// all of them, or 400 naming the field, with nothing changed.
+func (a *App) patchSettings(w http.ResponseWriter, r *http.Request) {
+	var p struct {
+		MachineKey *KeyScope `json:"machine_key"`
+	}
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxBodyBytes))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		adminBadRequest(w, "body", "not a settings object ({\"machine_key\": \"shared\"}): "+err.Error())
+		return
+	}
+	if p.MachineKey != nil {
+		if err := p.MachineKey.check(); err != nil {
+			adminBadRequest(w, "machine_key", "machine_key "+err.Error())
+			return
+		}
+		if err := a.SetKeyScope(*p.MachineKey); err != nil {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusInternalServerError)
+			json.NewEncoder(w).Encode(map[string]string{"error": err.Error()})
+			return
+		}
+	}
+	writeJSON(w, a.Settings())
+}
+
+func adminBadRequest(w http.ResponseWriter, field, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusBadRequest)
+	json.NewEncoder(w).Encode(map[string]string{"error": msg, "field": field})
 }

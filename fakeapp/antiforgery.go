@@ -11,7 +11,7 @@ const formTokenField = "__RequestVerificationToken"
 // antiforgery issues and validates token pairs the way ASP.NET MVC 5's
 // AntiForgery class does.
 type antiforgery struct {
-	codec      *tokenCodec
+	codec      func() *tokenCodec // the machine key in use
 	cookieName string
 }
 
@@ -21,7 +21,7 @@ type antiforgery struct {
 // the next request lands on a server with another key.
 func (af *antiforgery) issue(r *http.Request) (tok token, fresh bool) {
 	if c, err := r.Cookie(af.cookieName); err == nil {
-		if t, err := af.codec.open(c.Value); err == nil && t.kind == cookieToken {
+		if t, err := af.codec().open(c.Value); err == nil && t.kind == cookieToken {
 			return t, false
 		}
 	}
@@ -79,5 +79,5 @@ func (af *antiforgery) openIfPresent(s string) (token, error) {
 	if s == "" {
 		return token{}, nil
 	}
-	return af.codec.open(s)
+	return af.codec().open(s)
 }

@@ -20,7 +20,7 @@ type App struct {
 	cfg      Config
 	servedBy string // "<datacenter>/<instance>"
 	replica  bool   // the store reads a replica: HeaderStore says so
-	codec    *tokenCodec
+	keys     keys
 	af       *antiforgery
 	store    SessionStore
 	users    *users
@@ -35,11 +35,12 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	key, err := machineKey(cfg.KeySecret, cfg.KeyScope, cfg.Datacenter, cfg.Instance)
-	if err != nil {
+	if saved, ok, err := loadSettings(cfg.StateFile); err != nil {
 		return nil, err
+	} else if ok {
+		cfg.KeyScope = saved.MachineKey
 	}
-	codec, err := newTokenCodec(key)
+	kr, err := newKeyring(cfg, cfg.KeyScope)
 	if err != nil {
 		return nil, err
 	}
@@ -54,11 +55,12 @@ func New(cfg Config) (*App, error) {
 	a := &App{
 		cfg:      cfg,
 		servedBy: cfg.Datacenter + "/" + cfg.Instance,
-		codec:    codec,
-		af:       &antiforgery{codec: codec, cookieName: cfg.AntiForgeryCookie},
+		af:       &antiforgery{cookieName: cfg.AntiForgeryCookie},
 		store:    store,
 		users:    &users{pw: cfg.Users},
 	}
+	a.keys.cur.Store(kr)
+	a.af.codec = a.keys.codec
 	if r, ok := store.(replicaReader); ok {
 		a.replica = r.ReadsReplica()
 	}
@@ -71,9 +73,11 @@ func New(cfg Config) (*App, error) {
 func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.pages.ServeHTTP(w, r) }
 
 // Admin returns the admin API: GET /admin/sessions -> {"count":N},
-// DELETE /admin/sessions -> flush, GET /healthz. It answers local requests
-// only (Host loopback, localhost or one of Config.AdminHosts; no foreign
-// Origin) and takes the flush only as application/json (package localguard).
+// DELETE /admin/sessions -> flush, GET /admin/settings -> Settings, PATCH
+// /admin/settings {"machine_key": scope} -> Settings, GET /healthz. It
+// answers local requests only (Host loopback, localhost or one of
+// Config.AdminHosts; no foreign Origin) and takes the flush and the patch
+// only as application/json (package localguard).
 func (a *App) Admin() http.Handler { return a.admin }
 
 // SessionCount returns the number of live sessions in this app's store.

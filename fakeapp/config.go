@@ -20,6 +20,15 @@ const (
 	KeyScopeShared KeyScope = "shared"
 )
 
+// check names s and the scopes there are when s is none of them.
+func (s KeyScope) check() error {
+	switch s {
+	case KeyScopeInstance, KeyScopeDatacenter, KeyScopeShared:
+		return nil
+	}
+	return fmt.Errorf("%q: must be instance, datacenter or shared", string(s))
+}
+
 // Defaults applied by New to zero-valued Config fields.
 const (
 	DefaultKeyScope          = KeyScopeDatacenter
@@ -60,6 +69,10 @@ type Config struct {
 	// Sessions replaces the in-process session store (e.g. a shared store).
 	// When nil, New creates a MemoryStore with SessionTimeout and MaxSessions.
 	Sessions SessionStore
+	// StateFile, when set, keeps the settings changed at run time (the
+	// machine key scope) across restarts: New restores them over KeyScope.
+	// Its directory must exist and be writable.
+	StateFile string
 	// Clock replaces time.Now, so that expiry can be tested without sleeping.
 	Clock func() time.Time
 }
@@ -82,10 +95,8 @@ func (c Config) withDefaults() (Config, error) {
 	if c.KeyScope == "" {
 		c.KeyScope = DefaultKeyScope
 	}
-	switch c.KeyScope {
-	case KeyScopeInstance, KeyScopeDatacenter, KeyScopeShared:
-	default:
-		return c, fmt.Errorf("fakeapp: Config.KeyScope %q: must be instance, datacenter or shared", c.KeyScope)
+	if err := c.KeyScope.check(); err != nil {
+		return c, fmt.Errorf("fakeapp: Config.KeyScope %w", err)
 	}
 	if c.KeySecret == "" {
 		c.KeySecret = DefaultKeySecret

@@ -36,7 +36,7 @@ func (a *App) getLogin(w http.ResponseWriter, r *http.Request) {
 	if cookieValue(r, languageCookie) == "" {
 		a.setCookie(w, r, languageCookie, "en-US")
 	}
-	a.render(w, http.StatusOK, "login", pageData{Title: "Log in", Token: a.codec.seal(ct.formFor(""))})
+	a.render(w, http.StatusOK, "login", pageData{Title: "Log in", Token: a.keys.codec().seal(ct.formFor(""))})
 }
 
 func (a *App) postLogin(w http.ResponseWriter, r *http.Request) {
@@ -52,7 +52,7 @@ func (a *App) postLogin(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set(HeaderFailure, FailureBadCredentials)
 		ct, _ := a.af.issue(r) // the cookie just validated, so it is kept
 		a.render(w, http.StatusOK, "login", pageData{
-			Title: "Log in", User: user, Token: a.codec.seal(ct.formFor("")),
+			Title: "Log in", User: user, Token: a.keys.codec().seal(ct.formFor("")),
 			Error: "The user name or password provided is incorrect.",
 		})
 		return
@@ -89,7 +89,7 @@ func (a *App) getPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ct := a.cookieToken(w, r)
-	a.render(w, http.StatusOK, "password", pageData{Title: "Change password", Token: a.codec.seal(ct.formFor(s.User))})
+	a.render(w, http.StatusOK, "password", pageData{Title: "Change password", Token: a.keys.codec().seal(ct.formFor(s.User))})
 }
 
 func (a *App) postPassword(w http.ResponseWriter, r *http.Request) {
@@ -120,7 +120,7 @@ func (a *App) postPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ct, _ := a.af.issue(r)
-	a.render(w, http.StatusOK, "password", pageData{Title: "Change password", Error: msg, Token: a.codec.seal(ct.formFor(s.User))})
+	a.render(w, http.StatusOK, "password", pageData{Title: "Change password", Error: msg, Token: a.keys.codec().seal(ct.formFor(s.User))})
 }
 
 func (a *App) postLogout(w http.ResponseWriter, r *http.Request) {
@@ -140,7 +140,7 @@ func (a *App) postLogout(w http.ResponseWriter, r *http.Request) {
 func (a *App) cookieToken(w http.ResponseWriter, r *http.Request) token {
 	ct, fresh := a.af.issue(r)
 	if fresh {
-		a.setCookie(w, r, a.cfg.AntiForgeryCookie, a.codec.seal(ct))
+		a.setCookie(w, r, a.cfg.AntiForgeryCookie, a.keys.codec().seal(ct))
 	}
 	return ct
 }

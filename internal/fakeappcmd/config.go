@@ -49,6 +49,7 @@ func parseConfig(args []string, getenv func(string) string) (options, error) {
 		{flag: "redis-prefix", env: "FAKEAPP_REDIS_PREFIX", def: fakeapp.DefaultRedisPrefix, usage: "application prefix of the Redis session keys"},
 		{flag: "users", env: "FAKEAPP_USERS", def: "alice:wonderland", usage: "user:password list, comma separated"},
 		{flag: "antiforgery-cookie", env: "FAKEAPP_ANTIFORGERY_COOKIE", def: fakeapp.DefaultAntiForgeryCookie, usage: "anti-forgery cookie name"},
+		{flag: "state-file", env: "FAKEAPP_STATE_FILE", usage: "save the settings changed through the admin API (the machine key scope) here, and restore them at start (as an edited web.config outlives a restart)"},
 	}
 	byFlag := map[string]*setting{}
 	for _, s := range settings {
@@ -121,7 +122,7 @@ func buildOptions(get func(string) string, bad func(name, why string) error) (op
 		Datacenter: get("datacenter"), Instance: get("instance"),
 		KeyScope: fakeapp.KeyScope(get("key-scope")), KeySecret: get("key-secret"),
 		SecureCookies: get("secure-cookies"), SessionTimeout: timeout, MaxSessions: maxSessions,
-		Users: users, AntiForgeryCookie: get("antiforgery-cookie"),
+		Users: users, AntiForgeryCookie: get("antiforgery-cookie"), StateFile: get("state-file"),
 	}
 	if err := sessionStore(&o.App, get, bad); err != nil {
 		return o, err

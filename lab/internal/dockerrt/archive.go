@@ -91,12 +91,13 @@ func digestHex(b []byte) string {
 }
 
 // stateDirs are the directories the layer holds besides the binary: the
-// last, owned by the user the programs run as, is where fakecdn keeps its
-// --state-file, which a stopped container keeps in its writable layer.
+// last two, owned by the user the programs run as, are where fakecdn and
+// fakeapp keep their --state-file, which a stopped container keeps in its
+// writable layer.
 var stateDirs = []struct {
 	name string
 	uid  int
-}{{"var/", 0}, {"var/lib/", 0}, {"var/lib/fakecdn/", 65534}}
+}{{"var/", 0}, {"var/lib/", 0}, {"var/lib/fakecdn/", 65534}, {"var/lib/fakeapp/", 65534}}
 
 // writeLayer writes the layer tar: the binary as /stickylab, mode 0755,
 // owned by root, and stateDirs, at the epoch.

@@ -109,11 +109,14 @@ func TestTheImageArchiveHoldsTheBinaryAsTheEntrypoint(t *testing.T) {
 		t.Errorf("layer.tar does not match its digest %s and size %d", l.DiffID, l.Size)
 	}
 	inLayer, headers := readTar(t, bytes.NewReader(files[layerName]))
-	if string(inLayer["stickylab"]) != bin || len(inLayer) != 4 || headers["stickylab"].Mode != 0o755 {
+	if string(inLayer["stickylab"]) != bin || len(inLayer) != 5 || headers["stickylab"].Mode != 0o755 {
 		t.Errorf("layer holds %d entries; stickylab = %q, mode %o", len(inLayer), inLayer["stickylab"], headers["stickylab"].Mode)
 	}
 	if d := headers["var/lib/fakecdn/"]; d == nil || d.Typeflag != tar.TypeDir || d.Uid != 65534 || d.Gid != 65534 {
 		t.Errorf("the layer must hold /var/lib/fakecdn owned by 65534 for fakecdn's state file: %+v", d)
+	}
+	if d := headers["var/lib/fakeapp/"]; d == nil || d.Typeflag != tar.TypeDir || d.Uid != 65534 || d.Gid != 65534 {
+		t.Errorf("the layer must hold /var/lib/fakeapp owned by 65534 for fakeapp's state file: %+v", d)
 	}
 }
 

@@ -30,10 +30,14 @@ const (
 	keyPath    = "/etc/edge.key"
 )
 
-// cdnStatePath is where fakecdn saves its running configuration; its
-// directory is made by docker/fakecdn.Dockerfile, writable by uid 65534. A
-// stopped container keeps its writable layer, so a started one finds it.
-const cdnStatePath = "/var/lib/fakecdn/state.json"
+// cdnStatePath is where fakecdn saves its running configuration, and
+// appStatePath where fakeapp saves its run-time settings; their directories
+// are in the image (stateDirs), writable by uid 65534. A stopped container
+// keeps its writable layer, so a started one finds them.
+const (
+	cdnStatePath = "/var/lib/fakecdn/state.json"
+	appStatePath = "/var/lib/fakeapp/state.json"
+)
 
 var loopback = netip.MustParseAddr("127.0.0.1")
 
@@ -87,7 +91,7 @@ func nodeSpec(p *plan.Plan, n plan.Node, image string, tlsFiles plan.TLSFiles, t
 		if n.App == nil {
 			return spec{}, fmt.Errorf("node %s: app node without app settings", n.Name)
 		}
-		s.Role, s.Cmd = "fakeapp", append(n.App.Args(), adminHosts(n)...)
+		s.Role, s.Cmd = "fakeapp", append(n.App.Args(), append(adminHosts(n), "--state-file", appStatePath)...)
 		return s, nil
 	case plan.KindEdge, plan.KindLB:
 		if n.LB == nil {

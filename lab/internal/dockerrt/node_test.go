@@ -103,7 +103,7 @@ func TestAnAppRunsWithThePlansArguments(t *testing.T) {
 	p := defaultPlan(t)
 	s := specOf(t, p, "dc-west-2", true)
 	n, _ := p.Node("dc-west-2")
-	if s.Image != testImage || !slices.Equal(s.command(), append(append([]string{"fakeapp"}, n.App.Args()...), "--admin-hosts", "dc-west-2")) || len(s.Files) != 0 {
+	if s.Image != testImage || !slices.Equal(s.command(), append(append([]string{"fakeapp"}, n.App.Args()...), "--admin-hosts", "dc-west-2", "--state-file", appStatePath)) || len(s.Files) != 0 {
 		t.Errorf("app spec %+v", s)
 	}
 	if !slices.Equal(s.Ports, []string{"8081/tcp"}) || !slices.Equal(s.Networks, []string{"sl-" + p.RunID + "-dc-west"}) {

@@ -75,11 +75,11 @@ func (dep *deployment) up(ctx context.Context, health context.Context, files pla
 		if n.Kind == plan.KindEdge {
 			nd.tls = edgeTLS
 		}
+		nd.stateFile = filepath.Join(dep.dir, n.Name+".state.json")
 		if n.App != nil {
 			nd.sessions = dep.sessionsOf(n.App)
 		}
 		if n.LB != nil {
-			nd.stateFile = filepath.Join(dep.dir, n.Name+".state.json")
 			if nd.config, err = n.LB.Config(dep.urlFrom(n.Name)); err != nil {
 				closeAll(lns[2*i:])
 				return err

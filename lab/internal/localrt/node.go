@@ -26,7 +26,7 @@ type node struct {
 	addr      string      // client traffic, 127.0.0.1:port
 	adminAddr string      // admin API, 127.0.0.1:port
 	config    []byte      // LB nodes: the rendered fakecdn configuration
-	stateFile string      // LB nodes: fakecdn's --state-file
+	stateFile string      // what fakecdn and fakeapp save admin changes to (--state-file)
 	tls       *tls.Config // the edge, when it serves HTTPS
 	health    context.Context
 	sessions  fakeapp.SessionStore // app nodes with a Redis store; nil: in memory
@@ -71,7 +71,7 @@ func (n *node) build() (main, admin http.Handler, lb *fakecdn.LB, err error) {
 			Datacenter: a.Datacenter, Instance: a.Instance,
 			KeyScope: fakeapp.KeyScope(a.KeyScope), KeySecret: a.KeySecret,
 			SessionTimeout: a.SessionTimeout, MaxSessions: a.MaxSessions,
-			Sessions: n.sessions,
+			Sessions: n.sessions, StateFile: n.stateFile,
 		})
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("start %s: %w", n.spec.Name, err)
