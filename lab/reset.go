@@ -16,15 +16,15 @@ import (
 // A lab can be reset to any topology of the same shape, which is cheaper
 // than a new lab. The shape is what only a restart can change: the
 // datacenters (names and order), their instance counts and app settings
-// (machine key scope, sessions, session timeout, max sessions), the edge's
+// (sessions, session timeout, max sessions), the edge's
 // TLS, every tier's source_ip_ttl and cookie.secure, and a non-zero seed
 // (a zero seed matches any: the lab keeps the one it drew). The runtime and
 // the image set belong to the Lab value itself. Everything else is
 // resettable: every tier's policy (selection, selection_header, hash_cookie,
 // persistence, undecodable, on_member_down, passthrough_single,
 // decision_headers, cookie name, codec, ttl, nocache, httponly, max_idle,
-// max_life), the edge's steering (steering, dns_ttl, trust_client_ip) and
-// the datacenters' weights.
+// max_life), the edge's steering (steering, dns_ttl, trust_client_ip),
+// the datacenters' weights and their apps' machine key scope.
 
 // ErrShapeDiffers is returned (wrapped) by Reset for a topology of another
 // shape: the lab must be replaced, not reset.
@@ -40,7 +40,7 @@ func Shape(t topology.Topology) string {
 	t.Edge.EdgeSteering = topology.EdgeSteering{}
 	dcs := make([]topology.Datacenter, len(t.Datacenters))
 	for i, dc := range t.Datacenters {
-		dc.Weight = 0
+		dc.Weight, dc.App.MachineKey = 0, ""
 		dc.LB = shapeOf(dc.LB)
 		dcs[i] = dc
 	}
@@ -78,7 +78,8 @@ func shapeOf(t topology.Tier) topology.Tier {
 // store StopRedis stopped, sets every member of every LB up with its
 // weight and no delay, sets every LB's whole policy, puts every LB's cookie
 // key back to the seed's first one (and rewinds its random source, and
-// empties its source-IP table and DNS answers), flushes
+// empties its source-IP table and DNS answers), sets every app's machine
+// key scope, flushes
 // every app's sessions, waits until the lab is ready as Up does, and checks
 // that the running topology (Current) is t. t must have the lab's shape
 // (ErrShapeDiffers otherwise, and nothing changes).
@@ -119,6 +120,7 @@ func (l *Lab) Reset(ctx context.Context, t topology.Topology) error {
 			return waitFor(ctx, faultTimeout, adminAnswers(dep, p.Nodes))
 		}},
 		{"set the load balancers", setLBs},
+		{"set the apps' machine keys", setApps},
 		{"flush sessions", flushApps},
 		{"wait until ready", func(ctx context.Context, dep plan.Deployment, _ *plan.Plan) error {
 			return waitFor(ctx, upTimeout, l.ready(dep))
@@ -218,15 +220,33 @@ func secureResettable(config policy.Config, want *bool) error {
 	return nil
 }
 
-// flushApps drops every app instance's sessions.
-func flushApps(ctx context.Context, dep plan.Deployment, p *plan.Plan) error {
+// setApps gives every app instance its datacenter's machine key scope.
+func setApps(ctx context.Context, dep plan.Deployment, p *plan.Plan) error {
+	return parallel(appNodes(p), func(n plan.Node) error {
+		u, err := dep.AdminURL(n.Name)
+		if err == nil {
+			_, err = admin.PatchAppSettings(ctx, u, admin.AppSettings{MachineKey: n.App.KeyScope})
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", n.Name, err)
+		}
+		return nil
+	})
+}
+
+func appNodes(p *plan.Plan) []plan.Node {
 	var apps []plan.Node
 	for _, n := range p.Nodes {
 		if n.Kind == plan.KindApp {
 			apps = append(apps, n)
 		}
 	}
-	return parallel(apps, func(n plan.Node) error {
+	return apps
+}
+
+// flushApps drops every app instance's sessions.
+func flushApps(ctx context.Context, dep plan.Deployment, p *plan.Plan) error {
+	return parallel(appNodes(p), func(n plan.Node) error {
 		u, err := dep.AdminURL(n.Name)
 		if err == nil {
 			_, err = admin.FlushSessions(ctx, u)

@@ -28,6 +28,7 @@ func resetTopology() (started, wanted topology.Topology) {
 	wanted.Edge.Cookie.MaxIdle = policy.Duration(5 * time.Minute) // cookie lifetimes are resettable too
 	wanted.Edge.Steering, wanted.Edge.DNSTTL = "dns", time.Minute // and the edge's steering
 	wanted.Edge.TrustClientIP = true
+	wanted.Datacenters[1].App.MachineKey = "shared" // and the apps' machine key scope
 	return started, wanted.WithDefaults()
 }
 
@@ -119,6 +120,17 @@ func resetEqualsFresh(t *testing.T, runtime string) {
 		if got != want {
 			t.Errorf("%s holds %d sessions after a reset, a fresh lab's %d", inst, got, want)
 		}
+		u, err := used.AdminURL(inst)
+		must("admin URL", err)
+		gotSettings, err := admin.GetAppSettings(ctx, u)
+		must("app settings", err)
+		u, err = fresh.AdminURL(inst)
+		must("admin URL", err)
+		wantSettings, err := admin.GetAppSettings(ctx, u)
+		must("app settings", err)
+		if gotSettings != wantSettings {
+			t.Errorf("%s runs %+v after a reset, a fresh lab's %+v", inst, gotSettings, wantSettings)
+		}
 	}
 }
 
@@ -163,7 +175,7 @@ func TestResetRefusesAnotherShapeAndChangesNothing(t *testing.T) {
 		"another seed":   func() topology.Topology { t := oneDatacenter(2); t.Seed = 7; return t }(),
 		"another app": func() topology.Topology {
 			t := oneDatacenter(2)
-			t.Datacenters[0].App.MachineKey = "instance"
+			t.Datacenters[0].App.SessionTimeout = time.Minute
 			return t
 		}(),
 	} {

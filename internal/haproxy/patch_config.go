@@ -36,7 +36,7 @@ func (s *Shim) patchConfig(r *http.Request) error {
 	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&patch); err != nil {
 		return badRequest("body", "not a JSON object: %v", err)
 	}
-	current, err := asFields(s.cfg)
+	current, err := asFields(s.cfg.Patch()) // every field, zero values too, as the lab's reset sends them
 	if err != nil {
 		return err
 	}

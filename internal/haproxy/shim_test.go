@@ -216,7 +216,7 @@ func TestShimRefusesWhatHAProxyCannotDoAtRunTimeNamingTheField(t *testing.T) {
 		t.Errorf("unknown member = %d %s, want 404", code, body)
 	}
 	same := `{"selection":"round-robin","persistence":"cookie","undecodable":"reissue","on_member_down":"failover",` +
-		`"passthrough_single":false,"decision_headers":true,"cookie":{"name":"lbs","codec":"plain","ttl":"0s","nocache":false,"httponly":true}}`
+		`"passthrough_single":false,"decision_headers":true,"cookie":{"name":"lbs","codec":"plain","ttl":"0s","nocache":false,"httponly":true,"max_idle":"0s","max_life":"0s"}}`
 	if code, body := l.call(t, http.MethodPatch, "/config", same); code != 200 {
 		t.Errorf("PATCH /config restating the policy = %d %s, want 200 (the lab's reset does it)", code, body)
 	}

@@ -34,3 +34,23 @@ func Replication(ctx context.Context, appAdminURL string) (replica, primary int6
 	err = do(ctx, http.MethodGet, join(appAdminURL, "/admin/replication"), nil, &r)
 	return r.Replica, r.Primary, err
 }
+
+// AppSettings are a fakeapp's run-time settings (GET/PATCH /admin/settings).
+type AppSettings struct {
+	MachineKey string `json:"machine_key"`
+}
+
+// GetAppSettings reads a fakeapp's run-time settings.
+func GetAppSettings(ctx context.Context, appAdminURL string) (AppSettings, error) {
+	var s AppSettings
+	err := do(ctx, http.MethodGet, join(appAdminURL, "/admin/settings"), nil, &s)
+	return s, err
+}
+
+// PatchAppSettings sets a fakeapp's machine key scope and returns its
+// settings as they now are.
+func PatchAppSettings(ctx context.Context, appAdminURL string, s AppSettings) (AppSettings, error) {
+	var out AppSettings
+	err := do(ctx, http.MethodPatch, join(appAdminURL, "/admin/settings"), s, &out)
+	return out, err
+}
