@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
+
+	"github.com/stickylab/stickylab/internal/atomicfile"
 )
 
 // The state file holds the settings changed at run time (Settings), so
@@ -54,18 +55,7 @@ func saveSettings(path string, s Settings) error {
 	if err != nil {
 		return fmt.Errorf("fakeapp: state file %s: %w", path, err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("fakeapp: state file %s: %w", path, err)
-	}
-	_, werr := tmp.Write(append(data, '\n'))
-	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("fakeapp: state file %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
+	if err := atomicfile.Write(path, append(data, '\n')); err != nil {
 		return fmt.Errorf("fakeapp: state file %s: %w", path, err)
 	}
 	return nil

@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
+
+	"github.com/stickylab/stickylab/internal/atomicfile"
 )
 
 // The state file is the LB's saved running configuration, as a real
@@ -77,19 +78,7 @@ func (lb *LB) save(st savedState) error {
 	if err != nil {
 		return fmt.Errorf("state file %s: %w", lb.stateFile, err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(lb.stateFile), "."+filepath.Base(lb.stateFile)+".*")
-	if err != nil {
-		return fmt.Errorf("state file %s: %w", lb.stateFile, err)
-	}
-	_, werr := tmp.Write(append(data, '\n'))
-	serr := tmp.Sync()
-	cerr := tmp.Close()
-	if err := errors.Join(werr, serr, cerr); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("state file %s: %w", lb.stateFile, err)
-	}
-	if err := os.Rename(tmp.Name(), lb.stateFile); err != nil {
-		os.Remove(tmp.Name())
+	if err := atomicfile.Write(lb.stateFile, append(data, '\n')); err != nil {
 		return fmt.Errorf("state file %s: %w", lb.stateFile, err)
 	}
 	return nil
