@@ -28,8 +28,8 @@ var _ = Describe("A replicated session store", Label("replication-lag"), labtest
 	const userLatency = 100 * time.Millisecond
 	// A tenth of the users (30 of labtest.Runs: enough to show that none
 	// of them fails) wait, after signing in, until their session has
-	// replicated: each of them holds one of the replay's slots for about
-	// lag.
+	// replicated: each of them holds one of the replay's FarUsers slots for
+	// about lag.
 	waits := func(run int) bool { return run%10 == 0 }
 
 	replicated := func() topology.Topology {
@@ -54,7 +54,7 @@ var _ = Describe("A replicated session store", Label("replication-lag"), labtest
 	It("fails the logins that read the replica before the session reached it, at Σⱼ≠ₚ wⱼ·P(g < Lⱼ) (99.9 % interval)", func(ctx SpecContext) {
 		l := labtest.Up(ctx, replicated())
 		labtest.DelayReplication(ctx, l, "dc-west", lag)
-		res := labtest.Replay(ctx, l, replay.Login, labtest.Runs, labtest.UntilReplicated(l, waits))
+		res := labtest.ReplayUsers(ctx, l, replay.Login, labtest.Runs, labtest.FarUsers, labtest.UntilReplicated(l, waits))
 
 		waited := res.Where(func(r replay.Run) bool { return waits(r.Index) })
 		Expect(waited).To(AllSucceed(), "the runs held until their session replicated")

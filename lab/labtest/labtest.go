@@ -26,11 +26,12 @@ const (
 	Confidence = 0.999
 	// Concurrency is the number of simulated users at once.
 	Concurrency = 8
-	// FarUsers is the number of users at once when each request waits on
-	// latency added at the edge (SlowDown): a user a 100 ms way off spends
-	// most of a flow waiting, so 4× the users put about the same load on
-	// the lab as Concurrency local ones, and a replay of Runs takes seconds,
-	// not half a minute.
+	// FarUsers is the number of users at once when flows spend most of
+	// their time waiting — on latency added at the edge (SlowDown), or for
+	// their session to replicate: a user a 100 ms way off spends most of a
+	// flow waiting, so 4× the users put about the same load on the lab as
+	// Concurrency local ones, and a replay of Runs takes seconds, not half a
+	// minute.
 	FarUsers = 4 * Concurrency
 	// MidFlow is the size of ReplayAround's Straddling wave: when a fault
 	// hits about half of the held runs, missing every loss has a
