@@ -41,6 +41,7 @@ type FastServer struct {
 	listeners map[net.Listener]struct{}
 	conns     map[*fastConn]struct{}
 	closing   atomic.Bool
+	handed    atomic.Int64 // connections handed to srv, for tests
 }
 
 // NewFastServer serves lb, handing what it does not handle to srv; srv's

@@ -170,6 +170,7 @@ func (c *fastConn) readBody(in *http.Request, fr *fastRequest, headLen int) bool
 // handOff gives the connection, with what was read of it, to net/http's server.
 func (c *fastConn) handOff() bool {
 	_ = c.conn.SetReadDeadline(time.Time{})
+	c.s.handed.Add(1)
 	return c.s.handoff.push(&handedConn{Conn: c.conn, br: c.br})
 }
 
