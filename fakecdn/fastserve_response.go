@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 )
 
@@ -102,10 +101,9 @@ func (c *fastConn) copyLength(res *http.Response, p []byte, err error, buf []byt
 
 // copyChunked writes the body in chunks, each flushed, then the trailers.
 func (c *fastConn) copyChunked(res *http.Response, p []byte, err error, buf []byte) bool {
-	var n [16]byte
 	for {
 		if len(p) > 0 {
-			c.bw.Write(strconv.AppendInt(n[:0], int64(len(p)), 16))
+			writeInt(c.bw, int64(len(p)), 16)
 			c.bw.WriteString("\r\n")
 			c.bw.Write(p)
 			c.bw.WriteString("\r\n")

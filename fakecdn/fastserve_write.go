@@ -47,9 +47,8 @@ func writeHead(bw *bufio.Writer, code int, h http.Header, x headExtra) {
 		bw.WriteString("\r\n")
 	}
 	if x.contentLength >= 0 {
-		var n [20]byte
 		bw.WriteString("Content-Length: ")
-		bw.Write(strconv.AppendInt(n[:0], x.contentLength, 10))
+		writeInt(bw, x.contentLength, 10)
 		bw.WriteString("\r\n")
 	}
 	if x.contentType != "" {
@@ -68,17 +67,24 @@ func writeHead(bw *bufio.Writer, code int, h http.Header, x headExtra) {
 
 // writeStatusLine writes "HTTP/1.1 <code> <text>" as net/http's server does.
 func writeStatusLine(bw *bufio.Writer, code int) {
-	var n [20]byte
 	bw.WriteString("HTTP/1.1 ")
-	bw.Write(strconv.AppendInt(n[:0], int64(code), 10))
+	writeInt(bw, int64(code), 10)
 	if text := http.StatusText(code); text != "" {
 		bw.WriteByte(' ')
 		bw.WriteString(text)
 	} else {
 		bw.WriteString(" status code ")
-		bw.Write(strconv.AppendInt(n[:0], int64(code), 10))
+		writeInt(bw, int64(code), 10)
 	}
 	bw.WriteString("\r\n")
+}
+
+// writeInt formats n in bw's own buffer: no scratch array escapes.
+func writeInt(bw *bufio.Writer, n int64, base int) {
+	if bw.Available() < 20 {
+		_ = bw.Flush()
+	}
+	bw.Write(strconv.AppendInt(bw.AvailableBuffer(), n, base))
 }
 
 // writeHeaderFields writes h but exclude as Header.WriteSubset does —
