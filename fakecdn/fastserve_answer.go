@@ -12,9 +12,10 @@ import (
 )
 
 // fastRequest holds, in one allocation, what a request on the fast path
-// needs besides its two http.Requests: its decision's context, both URLs,
-// the backing array of its header values and its body.
+// needs: its inbound and outbound http.Request, its decision's context,
+// both URLs, the backing array of its header values and its body.
 type fastRequest struct {
+	in, out http.Request
 	dc      decisionContext
 	url     url.URL
 	outURL  url.URL
@@ -48,9 +49,7 @@ func (fr *fastRequest) getBody() (io.ReadCloser, error) {
 // the connection may serve another request.
 func (c *fastConn) answer(in *http.Request, fr *fastRequest) bool {
 	lb := c.s.lb
-	if c.s.writeTimeout > 0 {
-		_ = c.conn.SetWriteDeadline(time.Now().Add(c.s.writeTimeout))
-	}
+	c.keepWriteDeadline(c.s.writeTimeout)
 	c.mu.Lock()
 	c.headDone, c.isHEAD = false, in.Method == http.MethodHead
 	c.mu.Unlock()
@@ -89,7 +88,8 @@ func (c *fastConn) answer(in *http.Request, fr *fastRequest) bool {
 // copy of in without the hop-by-hop fields, the ones its Connection field
 // names, and the client's Forwarded and X-Forwarded-*; "Te: trailers" kept.
 func outbound(in *http.Request, fr *fastRequest) *http.Request {
-	out := in.WithContext(&fr.dc)
+	fr.out = *in.WithContext(&fr.dc)
+	out := &fr.out
 	fr.outURL = *in.URL
 	out.URL, out.Close = &fr.outURL, false
 	h := make(http.Header, len(in.Header))
