@@ -34,8 +34,8 @@ type fastConn struct {
 	mu       sync.Mutex // guards bw against a late 1xx from another goroutine
 	headDone bool       // the final response head is written: no more 1xx
 	isHEAD   bool
-	readBy   time.Time // the read deadline set last
-	writeBy  time.Time // the write deadline set last
+	readBy   time.Time    // the read deadline set last
+	writeBy  time.Time    // the write deadline set last
 	scratch  http.Request // the request being parsed, copied into its own once decided
 }
 
