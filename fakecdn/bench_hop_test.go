@@ -18,20 +18,44 @@ import (
 // and B/op are the LB's: net/http's server reading the request and writing
 // the response, plus the proxy hop between them.
 func BenchmarkProxyHop(b *testing.B) {
+	lb, pin := cannedLB(b)
+	srv := httptest.NewServer(lb)
+	b.Cleanup(srv.Close)
+	benchHop(b, srv.Listener.Addr().String(), pin)
+}
+
+// BenchmarkProxyServer is the A/B of the server in front of the LB: the
+// same LB, members and requests as BenchmarkProxyHop, served by net/http's
+// server and by FastServer, side by side in one run.
+func BenchmarkProxyServer(b *testing.B) {
+	lb, pin := cannedLB(b)
+	b.Run("server=net-http", func(b *testing.B) {
+		srv := httptest.NewServer(lb)
+		b.Cleanup(srv.Close)
+		benchHop(b, srv.Listener.Addr().String(), pin)
+	})
+	b.Run("server=fast", func(b *testing.B) {
+		benchHop(b, strings.TrimPrefix(serveFast(b, lb), "http://"), pin)
+	})
+}
+
+// cannedLB is a dc LB over two canned members, and a valid pin for it.
+func cannedLB(b *testing.B) (*LB, string) {
 	x, y := newCannedMember(b), newCannedMember(b)
 	cfg := dcConfig()
 	cfg.Members = []MemberConfig{{Name: "dc-east-1", URL: "http://" + x, Weight: 1}, {Name: "dc-east-2", URL: "http://" + y, Weight: 1}}
 	lb := newTestLB(b, cfg)
-	srv := httptest.NewServer(lb)
-	b.Cleanup(srv.Close)
-	pin := cookieValue(setCookie(do(b, lb, nil), "lbs"))
+	return lb, cookieValue(setCookie(do(b, lb, nil), "lbs"))
+}
+
+func benchHop(b *testing.B, addr, pin string) {
 	req := []byte("GET /login HTTP/1.1\r\nHost: portal.example\r\nUser-Agent: bench/1\r\nAccept: */*\r\nCookie: lbs=" + pin + "\r\n\r\n")
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu0 := cpuTime()
 	defer func() { b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op") }()
 	b.RunParallel(func(pb *testing.PB) {
-		conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+		conn, err := net.Dial("tcp", addr)
 		if err != nil {
 			b.Error(err)
 			return

@@ -92,13 +92,22 @@ func setForwarded(pr *httputil.ProxyRequest, keepClientIP bool) {
 		proto = "https"
 	}
 	set(keyXForwardedProt, proto)
-	if host := in.Header.Get("X-Forwarded-Host"); host != "" {
+	if host := firstValue(in.Header, keyXForwardedHost); host != "" {
 		set(keyXForwardedHost, host)
 	} else {
 		set(keyXForwardedHost, in.Host)
 	}
-	if keepClientIP && in.Header.Get(HeaderTrueClientIP) != "" {
+	if keepClientIP && firstValue(in.Header, keyTrueClientIP) != "" {
 		return // set by the tier before; keep it
 	}
 	set(keyTrueClientIP, peer)
+}
+
+// firstValue is h.Get(key) for a key already canonical, which Get would
+// canonicalise again (an allocation for "True-Client-IP").
+func firstValue(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }

@@ -14,26 +14,43 @@ type decisionKey struct{}
 
 // ServeHTTP decides the request and forwards it, or answers 503.
 func (lb *LB) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
+	dc := &decisionContext{Context: r.Context()}
+	s := lb.decideInto(dc, r, time.Now())
+	d := &dc.d
+	if d.member == nil {
+		lb.unavailable(w, r, s, d)
+		return
+	}
+	if !lb.memberDelay(r.Context(), d) {
+		return
+	}
+	lb.proxy.ServeHTTP(w, r.WithContext(dc))
+}
+
+// decideInto decides r into dc with the current snapshot, which it
+// returns; start is when the request arrived. Both servers call it
+// (ServeHTTP, and FastServer's fastConn.answer).
+func (lb *LB) decideInto(dc *decisionContext, r *http.Request, start time.Time) *snapshot {
 	s := lb.snap.Load()
 	bufp, _ := lb.buf.Get().(*[]*member)
 	if bufp == nil {
 		buf := make([]*member, 0, len(lb.pool.members))
 		bufp = &buf
 	}
-	dc := &decisionContext{Context: r.Context(), d: s.decide(r, (*bufp)[:0])}
+	dc.d = s.decide(r, (*bufp)[:0])
 	lb.buf.Put(bufp)
-	d := &dc.d
-	d.start = start
-	if d.member == nil {
-		lb.unavailable(w, r, s, d)
-		return
-	}
-	if delay := d.member.getDelay(); delay > 0 && !sleep(r.Context(), delay) {
+	dc.d.start = start
+	return s
+}
+
+// memberDelay waits out the chosen member's simulated latency; false when
+// the client gave up meanwhile (the decision is counted, nothing answered).
+func (lb *LB) memberDelay(ctx context.Context, d *decision) bool {
+	if delay := d.member.getDelay(); delay > 0 && !sleep(ctx, delay) {
 		lb.metrics.decided(d)
-		return // the client gave up while the member's latency was simulated
+		return false
 	}
-	lb.proxy.ServeHTTP(w, r.WithContext(dc))
+	return true
 }
 
 // decisionContext is the request's context carrying its decision under

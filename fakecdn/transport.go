@@ -201,7 +201,10 @@ func (t *h1Transport) CloseIdleConnections() {
 func (t *h1Transport) exchange(c *h1Conn, req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	c.canceled.Store(false)
-	stop := context.AfterFunc(ctx, c.cancel)
+	stop := neverCanceled
+	if ctx.Done() != nil { // FastServer's requests have none: nothing to watch
+		stop = context.AfterFunc(ctx, c.cancel)
+	}
 	err := writeRequest(c.bw, req)
 	if err == nil {
 		err = c.bw.Flush()
@@ -280,6 +283,9 @@ func (t *h1Transport) headRead(c *h1Conn, resp *http.Response) *http.Response {
 }
 
 var aLongTimeAgo = time.Unix(1, 0)
+
+// neverCanceled is the stop function of a context that cannot end.
+func neverCanceled() bool { return true }
 
 // staleError is a failure before any byte of the response arrived, which
 // on a reused connection means the member had closed it while idle.

@@ -136,6 +136,7 @@ type outcome struct {
 	header  http.Header
 	body    string
 	trailer http.Header
+	framing string // length, transfer encoding, close
 }
 
 var volatileDur = regexp.MustCompile(`dur=[0-9.]+`)
@@ -144,7 +145,7 @@ func (o outcome) String() string {
 	h := o.header.Clone()
 	h.Del("Date")
 	var b strings.Builder
-	fmt.Fprintf(&b, "status %d, 1xx %v\n", o.status, o.info)
+	fmt.Fprintf(&b, "status %d, 1xx %v, %s\n", o.status, o.info, o.framing)
 	_ = h.Write(&b)
 	fmt.Fprintf(&b, "trailer %v\n%s", o.trailer, o.body)
 	return volatileDur.ReplaceAllString(b.String(), "dur=X")
@@ -182,6 +183,7 @@ func sendDiff(t *testing.T, client *http.Client, base string, c diffCase) outcom
 		t.Fatalf("%s: read body: %v", c.name, err)
 	}
 	o.status, o.header, o.body, o.trailer = resp.StatusCode, resp.Header, string(b), resp.Trailer
+	o.framing = fmt.Sprintf("length %d te %v close %v", resp.ContentLength, resp.TransferEncoding, resp.Close)
 	return o
 }
 

@@ -2,7 +2,7 @@
 # bench-lb: fakecdn against HAProxy in front of the same two backends, side by
 # side, with a valid persistence cookie on every request (the hot path).
 # Everything listens on 127.0.0.1; every process started here is stopped on exit.
-# Knobs: DURATION (10s), THREADS (2), CONNS (32).
+# Knobs: DURATION (10s), THREADS (2), CONNS (32), SERVER (fakecdn's --server: fast or net/http).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +10,7 @@ DURATION=${DURATION:-10s}
 THREADS=${THREADS:-2}
 CONNS=${CONNS:-32}
 GO=${GO:-go}
+SERVER=${SERVER:-fast}
 
 install_tools() {
 	command -v haproxy >/dev/null && command -v wrk >/dev/null && return
@@ -118,7 +119,7 @@ cookie: {name: lbs, codec: f5-encrypted}
 decision_headers: true
 health: {path: /healthz, interval: 1s}
 CFG
-bin/fakecdn --config "$work/fakecdn.yaml" --addr "127.0.0.1:$FC" --admin-addr "127.0.0.1:$FCA" --access-log=false 2>"$work/fakecdn.log" & pids+=($!)
+bin/fakecdn --config "$work/fakecdn.yaml" --addr "127.0.0.1:$FC" --admin-addr "127.0.0.1:$FCA" --access-log=false --server "$SERVER" 2>"$work/fakecdn.log" & pids+=($!)
 fpid=$!
 
 for u in "127.0.0.1:$B1" "127.0.0.1:$B2" "127.0.0.1:$HP" "127.0.0.1:$FC" "127.0.0.1:$FCA/healthz"; do
@@ -128,7 +129,7 @@ done
 hc=$(cookie_from "http://127.0.0.1:$HP/")
 fc=$(cookie_from "http://127.0.0.1:$FC/")
 [ -n "$hc" ] && [ -n "$fc" ] || { echo "bench-lb: no lbs cookie (haproxy '$hc', fakecdn '$fc')" >&2; exit 1; }
-echo "bench-lb: wrk -t$THREADS -c$CONNS -d$DURATION --latency; cookies haproxy lbs=$hc, fakecdn lbs=$fc"
+echo "bench-lb: fakecdn --server $SERVER; wrk -t$THREADS -c$CONNS -d$DURATION --latency; cookies haproxy lbs=$hc, fakecdn lbs=$fc"
 
 read -r h_rps h_p99 h_cpu < <(run_wrk haproxy "http://127.0.0.1:$HP/" "$hc" "$hpid")
 read -r f_rps f_p99 f_cpu < <(run_wrk fakecdn "http://127.0.0.1:$FC/" "$fc" "$fpid")

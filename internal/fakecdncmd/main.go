@@ -2,7 +2,7 @@
 // CDN edge or a datacenter LB depending on its configuration file. Both
 // bin/fakecdn and `stickylab fakecdn` run Main, so their flags are the same.
 //
-//	fakecdn --config FILE --addr HOST:PORT --admin-addr HOST:PORT [--admin-hosts NAMES] [--tls-cert FILE --tls-key FILE]
+//	fakecdn --config FILE --addr HOST:PORT --admin-addr HOST:PORT [--admin-hosts NAMES] [--tls-cert FILE --tls-key FILE] [--server fast|net/http]
 package fakecdncmd
 
 import (

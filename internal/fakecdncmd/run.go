@@ -38,7 +38,14 @@ type options struct {
 	stateFile     string
 	accessLog     bool
 	pprof         bool
+	server        string
 }
+
+// Client-traffic servers (--server).
+const (
+	serverFast    = "fast"
+	serverNetHTTP = "net/http"
+)
 
 // usageError is bad input: exit 2 with one line.
 type usageError struct{ error }
@@ -58,6 +65,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.stateFile, "state-file", "", "save the running configuration, member admin states and cookie key here on every admin change, and restore them at start (as a real balancer keeps its saved configuration)")
 	fs.BoolVar(&o.accessLog, "access-log", true, "log every request as a JSON line on stderr (health changes are always logged)")
 	fs.BoolVar(&o.pprof, "pprof", false, "also serve net/http/pprof under /debug/pprof/ on the admin address")
+	fs.StringVar(&o.server, "server", serverFast, "plain-HTTP client traffic server: fast (fakecdn's own HTTP/1.1 front, handing what it does not handle to net/http) or net/http; with TLS it is always net/http")
 	if err := fs.Parse(args); err != nil {
 		return o, usageError{err}
 	}
@@ -70,6 +78,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, usageError{errors.New("--tls-cert and --tls-key go together")}
 	case o.tlsCert != "" && o.selfSignedOut != "":
 		return o, usageError{errors.New("--tls-self-signed-out cannot be combined with --tls-cert")}
+	case o.server != serverFast && o.server != serverNetHTTP:
+		return o, usageError{fmt.Errorf("--server %q: want %s or %s", o.server, serverFast, serverNetHTTP)}
 	}
 	return o, nil
 }
@@ -177,12 +187,12 @@ func serve(ctx context.Context, args []string, stderr io.Writer, log *slog.Logge
 		adminLn.Close()
 		return usageError{fmt.Errorf("--admin-hosts: %w", err)}
 	}
-	srv, admin := newServer(lb, log), newServer(admHandler, log)
+	srv, admin := clientServer(lb, log, o.server, tlsCfg != nil), newServer(admHandler, log)
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
 	go func() { errc <- admin.Serve(adminLn) }()
 	log.Info("fakecdn listening", "name", cfg.Name, "role", cfg.Role, "addr", ln.Addr().String(),
-		"admin_addr", adminLn.Addr().String(), "tls", tlsCfg != nil)
+		"admin_addr", adminLn.Addr().String(), "tls", tlsCfg != nil, "server", srv.name)
 	select {
 	case <-ctx.Done():
 	case err = <-errc:
@@ -217,6 +227,26 @@ func adminHandler(lb *fakecdn.LB, withPprof bool, hosts []string) (http.Handler,
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	return guard.Handler(mux), nil
+}
+
+// server is what serves the client listener: net/http's server, or
+// fakecdn's fast HTTP/1.1 front for plain HTTP (fakecdn.FastServer).
+type server struct {
+	name string
+	servingShutdowner
+}
+
+type servingShutdowner interface {
+	Serve(net.Listener) error
+	Shutdown(context.Context) error
+}
+
+func clientServer(lb *fakecdn.LB, log *slog.Logger, kind string, tls bool) server {
+	srv := newServer(lb, log)
+	if kind == serverNetHTTP || tls {
+		return server{serverNetHTTP, srv}
+	}
+	return server{serverFast, fakecdn.NewFastServer(lb, srv)}
 }
 
 func newServer(h http.Handler, log *slog.Logger) *http.Server {

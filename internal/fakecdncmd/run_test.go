@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -46,7 +47,7 @@ func TestBadConfigExits2WithOneLineNamingField(t *testing.T) {
 func TestFlagErrors(t *testing.T) {
 	cfg := writeFile(t, "c.yaml", "members: [{name: a, url: 'http://127.0.0.1:1'}]\n")
 	for _, args := range [][]string{{}, {"--config", "x", "--tls-cert", "c"}, {"--config", "/nonexistent.yaml"}, {"--bogus"},
-		{"--config", cfg, "--admin-hosts", "http://edge:8081"}} {
+		{"--config", cfg, "--admin-hosts", "http://edge:8081"}, {"--config", cfg, "--server", "h2"}} {
 		if code := run(context.Background(), args, io.Discard); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
@@ -216,4 +217,73 @@ func TestAStateFileThatCannotBeWrittenExits2(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr.String(), missing) {
 		t.Fatalf("exit %d, stderr %q; want 2 naming %s", code, stderr.String(), missing)
 	}
+}
+
+// TestServePlainOnEitherServer runs the command on plain HTTP with each
+// --server, proxies one request, and shuts it down as SIGTERM would.
+func TestServePlainOnEitherServer(t *testing.T) {
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "app")
+	}))
+	defer app.Close()
+	cfg := writeFile(t, "dc.yaml", fmt.Sprintf("role: dc\nname: dc-east\nmembers:\n  - {name: dc-east-1, url: %q}\n", app.URL))
+	for _, server := range []string{"fast", "net/http"} {
+		t.Run(server, func(t *testing.T) {
+			addr, adminAddr := freeAddr(t), freeAddr(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var stderr syncBuffer
+			done := make(chan int, 1)
+			go func() {
+				done <- run(ctx, []string{"--config", cfg, "--addr", addr, "--admin-addr", adminAddr, "--server", server}, &stderr)
+			}()
+			resp := getWhenUp(t, "http://"+addr+"/login")
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if string(body) != "app" || resp.Header.Get(fakecdn.HeaderLB) == "" {
+				t.Fatalf("%d %q, decision header %q", resp.StatusCode, body, resp.Header.Get(fakecdn.HeaderLB))
+			}
+			cancel()
+			if code := <-done; code != 0 {
+				t.Fatalf("exit %d after shutdown", code)
+			}
+			if want := fmt.Sprintf("%q:%q", "server", server); !strings.Contains(stderr.String(), want) {
+				t.Fatalf("the start line does not say %s:\n%s", want, stderr.String())
+			}
+		})
+	}
+}
+
+// getWhenUp GETs url until the listener answers (the command starts it).
+func getWhenUp(t *testing.T, url string) *http.Response {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		resp, err := http.Get(url)
+		if err == nil {
+			return resp
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never answered: %v", url, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// syncBuffer is a bytes.Buffer the command's goroutines may write to.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -41,7 +41,7 @@ func (n *node) serveHAProxy(main, admin net.Listener) error {
 		admin.Close()
 		return errors.Join(fmt.Errorf("start %s: %w", n.spec.Name, err), n.haproxy.stop())
 	}
-	n.servers = []*http.Server{newServer(shim)}
+	n.servers = []server{newServer(shim)}
 	go n.servers[0].Serve(admin)
 	n.running = true
 	return nil

@@ -33,7 +33,7 @@ type node struct {
 
 	mu      sync.Mutex
 	running bool
-	servers []*http.Server
+	servers []server
 	lb      *fakecdn.LB
 	haproxy haproxyNode // datacenter LBs on HAProxy
 }
@@ -50,11 +50,15 @@ func (n *node) serve(main, admin net.Listener) error {
 		admin.Close()
 		return err
 	}
-	if n.tls != nil {
+	var front server = newServer(h)
+	switch {
+	case n.tls != nil:
 		main = tls.NewListener(main, n.tls) // HTTP/1.1 only, as the fakecdn binary serves
+	case lb != nil:
+		front = fakecdn.NewFastServer(lb, newServer(h)) // as the fakecdn binary serves plain HTTP
 	}
-	n.servers = []*http.Server{newServer(h), newServer(adm)}
-	go n.servers[0].Serve(main)
+	n.servers = []server{front, newServer(adm)}
+	go front.Serve(main)
 	go n.servers[1].Serve(admin)
 	n.lb, n.running = lb, true
 	if lb != nil {
@@ -87,6 +91,12 @@ func (n *node) build() (main, admin http.Handler, lb *fakecdn.LB, err error) {
 		return nil, nil, nil, fmt.Errorf("start %s: %w", n.spec.Name, err)
 	}
 	return lb, lb.Admin(), lb, nil
+}
+
+// server is net/http's server or fakecdn's FastServer.
+type server interface {
+	Serve(net.Listener) error
+	Close() error
 }
 
 func newServer(h http.Handler) *http.Server {
