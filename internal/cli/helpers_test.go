@@ -1,13 +1,13 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/stickylab/stickylab/internal/syncbuf"
 )
 
 // commandTimeout bounds one in-process command in the tests.
@@ -19,23 +19,8 @@ type result struct {
 	code           int
 }
 
-// syncBuffer is a bytes.Buffer safe to read while a command still writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is safe to read while a command still writes.
+type syncBuffer = syncbuf.Buffer
 
 // testEnv is the environment every command sees in the tests: no colour
 // settings from the developer's shell, and a private runtime folder.

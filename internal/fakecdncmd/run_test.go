@@ -13,11 +13,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stickylab/stickylab/fakecdn"
+	"github.com/stickylab/stickylab/internal/syncbuf"
 )
 
 func writeFile(t *testing.T, name, body string) string {
@@ -270,20 +270,5 @@ func getWhenUp(t *testing.T, url string) *http.Response {
 	}
 }
 
-// syncBuffer is a bytes.Buffer the command's goroutines may write to.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is safe to read while a command still writes.
+type syncBuffer = syncbuf.Buffer
