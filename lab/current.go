@@ -12,8 +12,9 @@ import (
 // balancers' GET /state, not from a copy the lab keeps: the edge's and each
 // datacenter LB's policy as they report it (the edge's steering too), each
 // datacenter's weight as the edge has it, and only the datacenters the edge
-// can use (admin state up and healthy: not stopped, not partitioned, not out of instances). The apps'
-// settings are those the lab started with or was last reset to. The
+// can use (admin state up and healthy: not stopped, not partitioned, not
+// out of instances). The apps' settings are those the lab started with or
+// was last reset to. The
 // expected-failure model applies to it, not to the topology the lab started
 // with (Topology).
 func (l *Lab) Current(ctx context.Context) (topology.Topology, error) {
