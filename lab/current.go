@@ -14,9 +14,8 @@ import (
 // datacenter's weight as the edge has it, and only the datacenters the edge
 // can use (admin state up and healthy: not stopped, not partitioned, not
 // out of instances). The apps' settings are those the lab started with or
-// was last reset to. The
-// expected-failure model applies to it, not to the topology the lab started
-// with (Topology).
+// was last reset to. The expected-failure model applies to it, not to the
+// topology the lab started with (Topology).
 func (l *Lab) Current(ctx context.Context) (topology.Topology, error) {
 	t := l.plan.Topology
 	edge, err := l.State(ctx, "edge")
