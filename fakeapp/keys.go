@@ -21,7 +21,7 @@ func machineKey(secret string, scope KeyScope, datacenter, instance string) ([]b
 	case KeyScopeShared:
 		info = "shared"
 	default:
-		return nil, fmt.Errorf("fakeapp: key scope %q: must be instance, datacenter or shared", scope)
+		return nil, fmt.Errorf("fakeapp: key scope %w", scope.check())
 	}
 	key, err := hkdf.Key(sha256.New, []byte(secret), []byte("stickylab machine key v1"), info, 32)
 	if err != nil {

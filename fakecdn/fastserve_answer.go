@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -112,14 +113,17 @@ func outbound(in *http.Request, fr *fastRequest) *http.Request {
 	return out
 }
 
+// hopByHop are the fields that belong to one connection, as ReverseProxy
+// lists them: neither forwarded to the member nor passed back to the client.
+var hopByHop = []string{"Connection", "Proxy-Connection", "Keep-Alive", "Proxy-Authenticate",
+	"Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade"}
+
 func dropOutbound(k string, conn []string) bool {
 	switch k {
-	case "Connection", "Proxy-Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization",
-		"Te", "Trailer", "Transfer-Encoding", "Upgrade",
-		"Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto":
-		return true
+	case "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto":
+		return true // the LB sets its own (setForwarded)
 	}
-	return connectionNames(conn, k)
+	return slices.Contains(hopByHop, k) || connectionNames(conn, k)
 }
 
 // connectionNames reports whether a Connection field lists the name k.
@@ -152,8 +156,7 @@ func removeHopByHop(h http.Header) {
 			}
 		}
 	}
-	for _, k := range []string{"Connection", "Proxy-Connection", "Keep-Alive", "Proxy-Authenticate",
-		"Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade"} {
+	for _, k := range hopByHop {
 		delete(h, k)
 	}
 }

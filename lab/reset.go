@@ -194,16 +194,12 @@ func setLBs(ctx context.Context, dep plan.Deployment, p *plan.Plan) error {
 }
 
 // resetPatch is the PATCH /config body that sets every field of lb's
-// configuration that PATCH /config can change, with the switches its tier
-// leaves unset at the defaults the configuration file gets. Only the edge
-// gets the steering fields: a datacenter's LB (HAProxy's shim among them)
-// has none to set.
+// configuration that PATCH /config can change (the steering too), with the
+// switches its tier leaves unset at the defaults the configuration file
+// gets.
 func resetPatch(lb plan.LB) policy.Patch {
 	t := lb.Tier
-	p := t.Tier.Patch()
-	if lb.Role == policy.RoleEdge {
-		p = lb.Settings().Patch()
-	}
+	p := lb.Settings().Patch()
 	p.PassthroughSingle = policy.Ptr(topology.On(t.PassthroughSingle, false))
 	p.DecisionHeaders = policy.Ptr(topology.On(t.DecisionHeaders, true))
 	p.Cookie.HTTPOnly = policy.Ptr(topology.On(t.Cookie.HTTPOnly, true))
