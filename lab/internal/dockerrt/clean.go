@@ -56,6 +56,16 @@ func CleanAll(ctx context.Context) (Removed, error) {
 }
 
 func clean(ctx context.Context, cli *client.Client, s scope, all bool) (Removed, error) {
+	unlock, err := lockSweep(ctx)
+	if err != nil {
+		return Removed{}, err
+	}
+	defer unlock()
+	return cleanLocked(ctx, cli, s, all)
+}
+
+// cleanLocked is clean with the sweep lock held.
+func cleanLocked(ctx context.Context, cli *client.Client, s scope, all bool) (Removed, error) {
 	pick := ownerDead
 	if all {
 		pick = anyRun
@@ -76,6 +86,11 @@ func Sweep(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	unlock, err := lockSweep(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	_, err = removeMatching(ctx, cli, labelFilter(LabelPID, ""), ownerDead)
 	return err
 }

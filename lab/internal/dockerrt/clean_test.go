@@ -37,7 +37,7 @@ func TestCleanKeepsLiveLabsAndRemovesThoseOfDeadOwners(t *testing.T) {
 	cli := requireDocker(t)
 	id, live, dead, image := labsOfTwoOwners(t, cli)
 
-	r, err := clean(t.Context(), cli, testScope(id), false)
+	r, err := cleanLocked(t.Context(), cli, testScope(id), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestCleanAllRemovesLiveLabsAndImages(t *testing.T) {
 	cli := requireDocker(t)
 	id, live, dead, image := labsOfTwoOwners(t, cli)
 
-	r, err := clean(t.Context(), cli, testScope(id), true)
+	r, err := cleanLocked(t.Context(), cli, testScope(id), true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,10 @@ func TestCleanAllRemovesLiveLabsAndImages(t *testing.T) {
 
 // labsOfTwoOwners builds a tiny image and creates two runs from it, each a
 // network and a container on it: one owned by this live process, one by a
-// process that has exited. Everything carries testLabel=id.
+// process that has exited. Everything carries testLabel=id. It holds the
+// sweep lock until the test ends, so that another process's Start (go test
+// runs packages side by side) cannot sweep the dead run first: the test
+// calls cleanLocked.
 func labsOfTwoOwners(t *testing.T, cli *client.Client) (id, live, dead, image string) {
 	t.Helper()
 	id = fmt.Sprintf("cleantest-%d-%d", os.Getpid(), time.Now().UnixNano())
@@ -89,6 +92,11 @@ func labsOfTwoOwners(t *testing.T, cli *client.Client) (id, live, dead, image st
 		defer cancel()
 		_, _ = clean(ctx, cli, testScope(id), true)
 	})
+	unlock, err := lockSweep(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(unlock) // runs before the clean above, which takes the lock again
 	image = buildTestImage(t, cli, id)
 	live, dead = id+"-live", id+"-dead"
 	createRun(t, cli, image, live, runLabels(live))
