@@ -84,7 +84,11 @@ func Up(ctx SpecContext, t topology.Topology, opts ...UpOption) *lab.Lab {
 	}
 	var err error
 	if l == nil {
-		l, err = lab.Up(ctx, t, lab.WithRuntime(Runtime()), lab.WithLogf(logf))
+		// A lab evicted by the spec before is still being torn down: the
+		// engine's address pools hold MaxIdleLabs+1 labs per process.
+		if err = labs.evicted(ctx); err == nil {
+			l, err = lab.Up(ctx, t, lab.WithRuntime(Runtime()), lab.WithLogf(logf))
+		}
 	}
 	if l != nil {
 		DeferCleanup(func(ctx SpecContext) {

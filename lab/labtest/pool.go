@@ -3,6 +3,7 @@ package labtest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -35,7 +36,9 @@ const Fresh UpOption = 1
 // runs out of them ("could not find an available, non-overlapping IPv4
 // address pool"). The suite's labs have at most 2 datacenters, so 2
 // processes with 3 idle labs and 1 in use each hold at most 24 networks.
-// Beyond it, the least recently used lab is torn down.
+// Beyond it, the least recently used lab is torn down, in the background
+// (see evict); a spec that needs a new lab waits for that teardown first, so
+// the bound holds.
 const MaxIdleLabs = 3
 
 // pool holds the idle labs of this process, least recently used first.
@@ -43,6 +46,10 @@ type pool struct {
 	mu   sync.Mutex
 	on   bool
 	idle []idleLab
+	// evicting is closed once the labs evicted so far are torn down;
+	// evictErr holds what those teardowns failed with, for drain.
+	evicting chan struct{}
+	evictErr error
 }
 
 type idleLab struct {
@@ -111,16 +118,68 @@ func (p *pool) release(ctx context.Context, l *lab.Lab, failed bool) error {
 		p.idle = slices.Delete(p.idle, 0, n)
 	}
 	p.mu.Unlock()
-	return downAll(ctx, evicted)
+	p.evict(evicted)
+	return nil
 }
 
-// drain tears every idle lab down and turns the pool off.
+// evictTimeout bounds the background teardown of one evicted lab, which no
+// spec's context covers: a hang guard, as DownTimeout.
+const evictTimeout = DownTimeout
+
+// evict tears labs down behind the spec that released them, after any
+// earlier eviction (one teardown at a time, as downAll), so that the next
+// spec runs while the engine removes them. drain reports their errors.
+func (p *pool) evict(labs []idleLab) {
+	if len(labs) == 0 {
+		return
+	}
+	p.mu.Lock()
+	before, done := p.evicting, make(chan struct{})
+	p.evicting = done
+	p.mu.Unlock()
+	go func() {
+		defer close(done)
+		if before != nil {
+			<-before
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Duration(len(labs))*evictTimeout)
+		defer cancel()
+		if err := downAll(ctx, labs); err != nil {
+			logf("evicting idle labs: %v", err)
+			p.mu.Lock()
+			p.evictErr = errors.Join(p.evictErr, err)
+			p.mu.Unlock()
+		}
+	}()
+}
+
+// evicted waits until every lab evicted so far is torn down, or ctx ends.
+func (p *pool) evicted(ctx context.Context) error {
+	p.mu.Lock()
+	done := p.evicting
+	p.mu.Unlock()
+	if done == nil {
+		return nil
+	}
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("waiting for the teardown of evicted labs: %w", context.Cause(ctx))
+	}
+}
+
+// drain waits for the evictions, tears every idle lab down and turns the
+// pool off; it returns every teardown's error, evictions' included.
 func (p *pool) drain(ctx context.Context) error {
+	werr := p.evicted(ctx)
 	p.mu.Lock()
 	idle := p.idle
 	p.idle, p.on = nil, false
+	eerr := p.evictErr
+	p.evictErr = nil
 	p.mu.Unlock()
-	return downAll(ctx, idle)
+	return errors.Join(werr, eerr, downAll(ctx, idle))
 }
 
 // downAll tears labs down one after the other: side by side, on a busy
