@@ -24,7 +24,7 @@ type options struct {
 }
 
 func defaults() options {
-	return options{tls: &tls.Config{MinVersion: tls.VersionTLS12}, timeout: 30 * time.Second, user: "alice", pass: "wonderland", concurrency: 1}
+	return options{tls: &tls.Config{MinVersion: tls.VersionTLS12, CurvePreferences: clientCurves}, timeout: 30 * time.Second, user: "alice", pass: "wonderland", concurrency: 1}
 }
 
 // WithCAPool trusts the certificates of pool (the lab's CA) for HTTPS.
@@ -116,3 +116,10 @@ func WithHold(fn func(ctx context.Context, run int, step string)) Option {
 		return nil
 	}
 }
+
+// clientCurves are the key exchanges the replay's browsers offer: X25519
+// first, as browsers did before the hybrid post-quantum share. What a lab
+// studies is where requests land, not how keys are agreed, and Go's default
+// X25519MLKEM768 share is most of a fresh run's client CPU (an ML-KEM key
+// pair for every connection).
+var clientCurves = []tls.CurveID{tls.X25519, tls.CurveP256}
