@@ -60,15 +60,16 @@ STICKYLAB_CHILD="dump=$work/plan" "$work/dockerrt.test"
 lines() { mapfile -t "$1" < "$2"; }
 
 # start_node RUN NODE: the plain-docker way to start one node: create on its
-# first network, copy its files in, connect its second network, start, and
-# poll its admin /healthz every 50 ms.
+# first network with its files in its environment (as the runtime hands
+# them), connect its second network, start, and poll its admin /healthz
+# every 50 ms.
 start_node() {
   local run=$1 node=$2 dir="$work/plan/$2" image args networks ports publish=() cid p port
   lines image "$dir/image"; lines args "$dir/args"; lines networks "$dir/networks"; lines ports "$dir/ports"
   for p in "${ports[@]}"; do publish+=(-p "127.0.0.1::${p%/tcp}"); done
+  if [[ -f "$dir/env" ]]; then publish+=(--env-file "$dir/env"); fi
   cid=$(docker create --name "sl-$run-$node" --label "stickylab.run=$run" \
     --network "sl-$run-${networks[0]}" --network-alias "$node" "${publish[@]}" "${image[0]}" "${args[@]}")
-  if [[ -d "$dir/files" ]]; then tar -C "$dir/files" -c . | docker cp - "$cid:/" >/dev/null; fi
   for p in "${networks[@]:1}"; do docker network connect --alias "$node" "sl-$run-$p" "$cid"; done
   docker start "$cid" >/dev/null
   touch "$work/started-$node"

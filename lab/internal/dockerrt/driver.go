@@ -158,10 +158,13 @@ func (dep *deployment) startNode(ctx context.Context, n plan.Node, s spec) error
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	opts, err := s.customizers(dep.plan.RunID, n)
+	if err != nil {
+		return err
+	}
 	cctx, cancel := detached(ctx)
 	defer cancel()
-	opts := append(s.customizers(dep.plan.RunID, n), testcontainers.WithNoStart())
-	c, err := testcontainers.Run(cctx, s.Image, opts...)
+	c, err := testcontainers.Run(cctx, s.Image, append(opts, testcontainers.WithNoStart())...)
 	nd := dep.register(n, c)
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stickylab/stickylab/internal/containerfiles"
 	"github.com/stickylab/stickylab/lab/internal/plan"
 	"github.com/stickylab/stickylab/lab/topology"
 )
@@ -47,8 +48,9 @@ func childLab() int {
 }
 
 // dumpPlan writes, per node of the default topology, what `docker run`
-// needs: DIR/<node>/{image,args,networks,ports} (one item a line) and the
-// files to copy in under DIR/<node>/files/.
+// needs: DIR/<node>/{image,args,networks,ports} (one item a line) and, for a
+// node with files, DIR/<node>/env: the variable that carries them, as the
+// runtime sets it (containerfiles).
 func dumpPlan(dir string) int {
 	err := func() error {
 		ctx := context.Background()
@@ -77,8 +79,12 @@ func dumpPlan(dir string) int {
 					return err
 				}
 			}
-			for path, b := range s.Files {
-				if err := writeFile(filepath.Join(d, "files", path), b); err != nil {
+			if len(s.Files) > 0 {
+				env, err := containerfiles.Encode(s.Files)
+				if err != nil {
+					return err
+				}
+				if err := writeFile(filepath.Join(d, "env"), []byte(containerfiles.Env+"="+env+"\n")); err != nil {
 					return err
 				}
 			}

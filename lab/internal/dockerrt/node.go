@@ -1,7 +1,6 @@
 package dockerrt
 
 import (
-	"bytes"
 	"fmt"
 	"net/netip"
 	"time"
@@ -12,6 +11,7 @@ import (
 	tcnetwork "github.com/testcontainers/testcontainers-go/network"
 	"github.com/testcontainers/testcontainers-go/wait"
 
+	"github.com/stickylab/stickylab/internal/containerfiles"
 	"github.com/stickylab/stickylab/lab/internal/plan"
 )
 
@@ -22,12 +22,13 @@ const (
 	stopTimeout    = time.Second // apps shut down on SIGTERM well within it
 )
 
-// Paths of the files the runtime puts into LB containers (mode 0644: the
-// programs run as uid 65534).
+// Paths of the files the runtime hands LB containers: the role writes them
+// out at start (containerfiles), as uid 65534, into the image's state
+// folder, which that uid owns.
 const (
-	configPath = "/etc/fakecdn.yaml"
-	certPath   = "/etc/edge.crt"
-	keyPath    = "/etc/edge.key"
+	configPath = "/var/lib/fakecdn/config.yaml"
+	certPath   = "/var/lib/fakecdn/edge.crt"
+	keyPath    = "/var/lib/fakecdn/edge.key"
 )
 
 // cdnStatePath is where fakecdn saves its running configuration, and
@@ -127,8 +128,11 @@ func nodeSpec(p *plan.Plan, n plan.Node, image string, tlsFiles plan.TLSFiles, t
 // /stickylab: the role, then its flags.
 func (s spec) command() []string { return append([]string{s.Role}, s.Cmd...) }
 
-// customizers are the testcontainers options that start a spec.
-func (s spec) customizers(runID string, n plan.Node) []testcontainers.ContainerCustomizer {
+// customizers are the testcontainers options that start a spec. Its files
+// go in an environment variable that the role writes out at start
+// (containerfiles), not copied into the created container: each copy costs
+// the engine a re-execution of dockerd and a mount.
+func (s spec) customizers(runID string, n plan.Node) ([]testcontainers.ContainerCustomizer, error) {
 	labels := runLabels(runID)
 	labels[LabelNode] = n.Name
 	opts := []testcontainers.ContainerCustomizer{
@@ -146,12 +150,14 @@ func (s spec) customizers(runID string, n plan.Node) []testcontainers.ContainerC
 	for _, name := range s.Networks {
 		opts = append(opts, tcnetwork.WithNetworkName([]string{n.Name}, name))
 	}
-	for _, path := range sortedKeys(s.Files) {
-		opts = append(opts, testcontainers.WithFiles(testcontainers.ContainerFile{
-			Reader: bytes.NewReader(s.Files[path]), ContainerFilePath: path, FileMode: 0o644,
-		}))
+	if len(s.Files) > 0 {
+		files, err := containerfiles.Encode(s.Files)
+		if err != nil {
+			return nil, fmt.Errorf("node %s: %w", n.Name, err)
+		}
+		opts = append(opts, testcontainers.WithEnv(map[string]string{containerfiles.Env: files}))
 	}
-	return opts
+	return opts, nil
 }
 
 // bindLoopback publishes ports on 127.0.0.1 only, on ports Docker picks.

@@ -1,6 +1,9 @@
 package dockerrt
 
 import (
+	"bytes"
+	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -8,6 +11,7 @@ import (
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
 
+	"github.com/stickylab/stickylab/internal/containerfiles"
 	"github.com/stickylab/stickylab/lab/internal/plan"
 	"github.com/stickylab/stickylab/lab/topology"
 )
@@ -42,7 +46,7 @@ func TestTheEdgeServesTLSFromItsFilesAndPublishesItsClientPort(t *testing.T) {
 	if s.Image != testImage || s.Role != "fakecdn" {
 		t.Errorf("edge image %s role %s", s.Image, s.Role)
 	}
-	want := "--config /etc/fakecdn.yaml --addr :8443 --admin-addr :8081 --state-file /var/lib/fakecdn/state.json --admin-hosts edge --tls-cert /etc/edge.crt --tls-key /etc/edge.key"
+	want := "--config /var/lib/fakecdn/config.yaml --addr :8443 --admin-addr :8081 --state-file /var/lib/fakecdn/state.json --admin-hosts edge --tls-cert /var/lib/fakecdn/edge.crt --tls-key /var/lib/fakecdn/edge.key"
 	if got := strings.Join(s.Cmd, " "); got != want {
 		t.Errorf("edge command:\n got %s\nwant %s", got, want)
 	}
@@ -88,7 +92,7 @@ func TestADatacenterLBSitsOnBothNetworksAndPublishesOnlyItsAdminPort(t *testing.
 	if !slices.Equal(s.Networks, []string{"sl-" + p.RunID + "-wan", "sl-" + p.RunID + "-dc-east"}) {
 		t.Errorf("LB networks %v", s.Networks)
 	}
-	if !slices.Equal(s.Ports, []string{"8081/tcp"}) || strings.Join(s.command(), " ") != "fakecdn --config /etc/fakecdn.yaml --addr :8080 --admin-addr :8081 --state-file /var/lib/fakecdn/state.json --admin-hosts dc-east-lb" {
+	if !slices.Equal(s.Ports, []string{"8081/tcp"}) || strings.Join(s.command(), " ") != "fakecdn --config /var/lib/fakecdn/config.yaml --addr :8080 --admin-addr :8081 --state-file /var/lib/fakecdn/state.json --admin-hosts dc-east-lb" {
 		t.Errorf("LB ports %v command %v", s.Ports, s.command())
 	}
 	cfg := string(s.Files[configPath])
@@ -131,8 +135,12 @@ func TestContainersAreNamedAndLabelledForTheirRun(t *testing.T) {
 	p := defaultPlan(t)
 	n, _ := p.Node("dc-east-1")
 	s := specOf(t, p, "dc-east-1", true)
+	opts, err := s.customizers(p.RunID, n)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var req testContainerRequest
-	if err := req.apply(s.customizers(p.RunID, n)); err != nil {
+	if err := req.apply(opts); err != nil {
 		t.Fatal(err)
 	}
 	r := req.ContainerRequest
@@ -148,5 +156,29 @@ func TestContainersAreNamedAndLabelledForTheirRun(t *testing.T) {
 	}
 	if r.WaitingFor == nil {
 		t.Error("no wait strategy")
+	}
+}
+
+func TestAContainersFilesTravelInItsEnvironmentNotAsCopies(t *testing.T) {
+	p := defaultPlan(t)
+	n, _ := p.Node(plan.EdgeName)
+	s := specOf(t, p, plan.EdgeName, true)
+	opts, err := s.customizers(p.RunID, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var req testContainerRequest
+	if err := req.apply(opts); err != nil {
+		t.Fatal(err)
+	}
+	if len(req.Files) != 0 {
+		t.Errorf("%d files copied into the container; want none", len(req.Files))
+	}
+	var got map[string][]byte
+	if err := json.Unmarshal([]byte(req.Env[containerfiles.Env]), &got); err != nil {
+		t.Fatalf("%s: %v", containerfiles.Env, err)
+	}
+	if !maps.EqualFunc(got, s.Files, bytes.Equal) {
+		t.Errorf("%s carries %v, want the spec's files %v", containerfiles.Env, sortedKeys(got), sortedKeys(s.Files))
 	}
 }
