@@ -3,6 +3,8 @@ package dockerrt
 import (
 	"fmt"
 	"net/netip"
+	"os"
+	"strconv"
 	"time"
 
 	"github.com/moby/moby/api/types/container"
@@ -66,6 +68,19 @@ func clientPort(tls bool) string {
 	return port(plan.PortHTTP)
 }
 
+// AccessLogEnv, set to true, has the lab's edge and LBs log every request
+// (fakecdn --access-log) to their container's output, for `docker logs`.
+// Off by default, as on the local runtime: the engine copies each line
+// through the container's shim into its log file, which cost 15–20 % of a
+// Docker replay's CPU on this machine, and every decision the log would
+// show is in the responses' decision headers and the replay's HAR.
+const AccessLogEnv = "STICKYLAB_ACCESS_LOG"
+
+func accessLogFlag() string {
+	on, _ := strconv.ParseBool(os.Getenv(AccessLogEnv))
+	return "--access-log=" + strconv.FormatBool(on)
+}
+
 // adminHosts lets a node's admin API answer its network alias too (Host
 // dc-east-lb:8081 from a container on its network), besides the loopback
 // names that the ports published on 127.0.0.1 are reached by.
@@ -105,7 +120,7 @@ func nodeSpec(p *plan.Plan, n plan.Node, image string, tlsFiles plan.TLSFiles, t
 		s.Role = "fakecdn"
 		s.Files = map[string][]byte{configPath: cfg}
 		s.Cmd = []string{"--config", configPath, "--addr", fmt.Sprintf(":%d", plan.PortHTTP), "--admin-addr", fmt.Sprintf(":%d", plan.PortAdmin), "--state-file", cdnStatePath}
-		s.Cmd = append(s.Cmd, adminHosts(n)...)
+		s.Cmd = append(append(s.Cmd, adminHosts(n)...), accessLogFlag())
 		if n.Kind != plan.KindEdge {
 			return s, nil
 		}

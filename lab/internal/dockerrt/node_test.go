@@ -46,7 +46,7 @@ func TestTheEdgeServesTLSFromItsFilesAndPublishesItsClientPort(t *testing.T) {
 	if s.Image != testImage || s.Role != "fakecdn" {
 		t.Errorf("edge image %s role %s", s.Image, s.Role)
 	}
-	want := "--config /var/lib/fakecdn/config.yaml --addr :8443 --admin-addr :8081 --state-file /var/lib/fakecdn/state.json --admin-hosts edge --tls-cert /var/lib/fakecdn/edge.crt --tls-key /var/lib/fakecdn/edge.key"
+	want := "--config /var/lib/fakecdn/config.yaml --addr :8443 --admin-addr :8081 --state-file /var/lib/fakecdn/state.json --admin-hosts edge --access-log=false --tls-cert /var/lib/fakecdn/edge.crt --tls-key /var/lib/fakecdn/edge.key"
 	if got := strings.Join(s.Cmd, " "); got != want {
 		t.Errorf("edge command:\n got %s\nwant %s", got, want)
 	}
@@ -92,7 +92,7 @@ func TestADatacenterLBSitsOnBothNetworksAndPublishesOnlyItsAdminPort(t *testing.
 	if !slices.Equal(s.Networks, []string{"sl-" + p.RunID + "-wan", "sl-" + p.RunID + "-dc-east"}) {
 		t.Errorf("LB networks %v", s.Networks)
 	}
-	if !slices.Equal(s.Ports, []string{"8081/tcp"}) || strings.Join(s.command(), " ") != "fakecdn --config /var/lib/fakecdn/config.yaml --addr :8080 --admin-addr :8081 --state-file /var/lib/fakecdn/state.json --admin-hosts dc-east-lb" {
+	if !slices.Equal(s.Ports, []string{"8081/tcp"}) || strings.Join(s.command(), " ") != "fakecdn --config /var/lib/fakecdn/config.yaml --addr :8080 --admin-addr :8081 --state-file /var/lib/fakecdn/state.json --admin-hosts dc-east-lb --access-log=false" {
 		t.Errorf("LB ports %v command %v", s.Ports, s.command())
 	}
 	cfg := string(s.Files[configPath])
@@ -180,5 +180,17 @@ func TestAContainersFilesTravelInItsEnvironmentNotAsCopies(t *testing.T) {
 	}
 	if !maps.EqualFunc(got, s.Files, bytes.Equal) {
 		t.Errorf("%s carries %v, want the spec's files %v", containerfiles.Env, sortedKeys(got), sortedKeys(s.Files))
+	}
+}
+
+func TestTheAccessLogIsOffUnlessAskedFor(t *testing.T) {
+	p := defaultPlan(t)
+	for value, want := range map[string]string{"": "--access-log=false", "true": "--access-log=true", "1": "--access-log=true", "no": "--access-log=false"} {
+		t.Setenv(AccessLogEnv, value)
+		for _, node := range []string{plan.EdgeName, "dc-east-lb"} {
+			if s := specOf(t, p, node, true); !slices.Contains(s.Cmd, want) {
+				t.Errorf("%s=%q: %s runs %v, want %s", AccessLogEnv, value, node, s.Cmd, want)
+			}
+		}
 	}
 }
