@@ -9,7 +9,7 @@ import (
 	"github.com/stickylab/stickylab/lab/replay"
 )
 
-var _ = Describe("A Redis store per datacenter is only a partial fix", Label("per-datacenter-store"), func() {
+var _ = Describe("A Redis store per datacenter is only a partial fix", Label("per-datacenter-store"), labtest.OwnShape, func() {
 	It("fails logins at 1 − Σ wᵢ² (99.9 % interval): sessions do not travel between datacenters", func(ctx SpecContext) {
 		l := labtest.Up(ctx, redisSessions("per-datacenter"))
 		res := labtest.Replay(ctx, l, replay.Login, labtest.Runs)

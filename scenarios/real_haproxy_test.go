@@ -23,7 +23,7 @@ func haproxyIncident() topology.Topology {
 	return topo
 }
 
-var _ = Describe("The incident with HAProxy as each datacenter's balancer", Label("real-haproxy"), labtest.SameLab, func() {
+var _ = Describe("The incident with HAProxy as each datacenter's balancer", Label("real-haproxy"), labtest.SameLab, labtest.OwnShape, func() {
 	proof := stats.RunsToDetect(0.01, 0.95)
 
 	BeforeEach(func() {

@@ -18,7 +18,7 @@ import (
 // only once it has replicated: P(fail) = Σⱼ≠ₚ wⱼ·P(g < Lⱼ), with g the gap
 // after the write and Lⱼ the replication lag (docs/analysis.md,
 // "Replicated sessions").
-var _ = Describe("A replicated session store", Label("replication-lag"), labtest.SameLab, func() {
+var _ = Describe("A replicated session store", Label("replication-lag"), labtest.SameLab, labtest.OwnShape, func() {
 	// lag dwarfs the gap between a sign-in and the next request on any
 	// engine (milliseconds), and stays far below redis's 60 s repl-timeout.
 	const lag = 5 * time.Second

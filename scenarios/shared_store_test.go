@@ -10,7 +10,7 @@ import (
 	"github.com/stickylab/stickylab/lab/stats"
 )
 
-var _ = Describe("The architectural fix: a shared key and one shared Redis session store", Label("shared-store"), func() {
+var _ = Describe("The architectural fix: a shared key and one shared Redis session store", Label("shared-store"), labtest.OwnShape, func() {
 	// Enough runs to claim a failure rate below 1 % at 95 % confidence when none fails.
 	proof := stats.RunsToDetect(0.01, 0.95)
 

@@ -199,3 +199,12 @@ func downAll(ctx context.Context, labs []idleLab) error {
 // every process starting its own. ContinueOnFailure keeps a failed spec
 // from skipping the rest; its lab is torn down and the next spec starts one.
 var SameLab = []any{Ordered, ContinueOnFailure}
+
+// OwnShape decorates a story whose lab shape no other story uses (the Redis
+// layouts, HAProxy): Ginkgo schedules it before the rest, so that the
+// suite's longest specs — each starts a lab of its own — run while every
+// process is busy anyway, and the suite ends on short specs that reuse
+// pooled labs. Left to the shuffle, one of them could come last: a
+// two-process Docker run ended with one process idle for 31 s while the
+// other started a Redis lab.
+var OwnShape = SpecPriority(1)
