@@ -1,6 +1,12 @@
 package dockerrt
 
-import "github.com/testcontainers/testcontainers-go"
+import (
+	"testing"
+
+	"github.com/testcontainers/testcontainers-go"
+
+	"github.com/stickylab/stickylab/lab/internal/plan"
+)
 
 // testContainerRequest applies customizers the way testcontainers.Run does.
 type testContainerRequest struct {
@@ -14,4 +20,22 @@ func (r *testContainerRequest) apply(opts []testcontainers.ContainerCustomizer) 
 		}
 	}
 	return nil
+}
+
+// requestOf is the container request that starts node of p (TLS on).
+func requestOf(t *testing.T, p *plan.Plan, node string) testContainerRequest {
+	t.Helper()
+	n, err := p.Node(node)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := specOf(t, p, node, true).customizers(p.RunID, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var req testContainerRequest
+	if err := req.apply(opts); err != nil {
+		t.Fatal(err)
+	}
+	return req
 }

@@ -133,17 +133,7 @@ func TestPortsArePublishedOnLoopbackOnly(t *testing.T) {
 
 func TestContainersAreNamedAndLabelledForTheirRun(t *testing.T) {
 	p := defaultPlan(t)
-	n, _ := p.Node("dc-east-1")
-	s := specOf(t, p, "dc-east-1", true)
-	opts, err := s.customizers(p.RunID, n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var req testContainerRequest
-	if err := req.apply(opts); err != nil {
-		t.Fatal(err)
-	}
-	r := req.ContainerRequest
+	r := requestOf(t, p, "dc-east-1").ContainerRequest
 	if r.Name != "sl-"+p.RunID+"-dc-east-1" {
 		t.Errorf("name %s", r.Name)
 	}
@@ -161,16 +151,8 @@ func TestContainersAreNamedAndLabelledForTheirRun(t *testing.T) {
 
 func TestAContainersFilesTravelInItsEnvironmentNotAsCopies(t *testing.T) {
 	p := defaultPlan(t)
-	n, _ := p.Node(plan.EdgeName)
 	s := specOf(t, p, plan.EdgeName, true)
-	opts, err := s.customizers(p.RunID, n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var req testContainerRequest
-	if err := req.apply(opts); err != nil {
-		t.Fatal(err)
-	}
+	req := requestOf(t, p, plan.EdgeName)
 	if len(req.Files) != 0 {
 		t.Errorf("%d files copied into the container; want none", len(req.Files))
 	}
