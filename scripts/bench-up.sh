@@ -135,8 +135,9 @@ done
 up=$(median <"$work/up.ms"); base=$(median <"$work/baseline.ms"); cli=$(median <"$work/cli.ms")
 down=$(median <"$work/down.ms"); base_down=$(median <"$work/baseline-down.ms"); cli_down=$(median <"$work/cli-down.ms")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {print a / b}'; }
+nodes=$(find "$work/plan" -mindepth 1 -maxdepth 1 -type d | wc -l)
 echo
-echo "median of $ROUNDS rounds, $(find "$work/plan" -mindepth 1 -maxdepth 1 -type d | wc -l) containers, until every /healthz answers:"
+echo "median of $ROUNDS rounds, $nodes containers, until every /healthz answers:"
 printf '  parallel docker commands (floor) %8.1f ms\n' "$base"
 printf '  lab Up (dockerrt.Start)          %8.1f ms  ratio %.2f\n' "$up" "$(ratio "$up" "$base")"
 printf '  stickylab up (whole process)     %8.1f ms  ratio %.2f  (target <= 1.2)\n' "$cli" "$(ratio "$cli" "$base")"
@@ -149,7 +150,6 @@ printf '  stickylab up: Ctrl-C to exit     %8.1f ms  (target <= 2000)\n' "$cli_d
 # runc, a fuse-overlayfs mount) about the same whatever the container runs,
 # so a suite that starts K containers cannot take less than K times this
 # over the machine's cores, however its labs are scheduled.
-nodes=$(find "$work/plan" -mindepth 1 -maxdepth 1 -type d | wc -l)
 cpu_up=$(median <"$work/baseline-cpu.ms"); cpu_down=$(median <"$work/baseline-down-cpu.ms"); cores=$(nproc)
 echo "engine CPU, the whole machine during the plain-docker rounds ($nodes containers, $cores cores):"
 awk -v u="$cpu_up" -v d="$cpu_down" -v n="$nodes" -v c="$cores" 'BEGIN {

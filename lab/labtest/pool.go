@@ -122,10 +122,6 @@ func (p *pool) release(ctx context.Context, l *lab.Lab, failed bool) error {
 	return nil
 }
 
-// evictTimeout bounds the background teardown of one evicted lab, which no
-// spec's context covers: a hang guard, as DownTimeout.
-const evictTimeout = DownTimeout
-
 // evict tears labs down behind the spec that released them, after any
 // earlier eviction (one teardown at a time, as downAll), so that the next
 // spec runs while the engine removes them. drain reports their errors.
@@ -142,7 +138,8 @@ func (p *pool) evict(labs []idleLab) {
 		if before != nil {
 			<-before
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), time.Duration(len(labs))*evictTimeout)
+		// No spec's context covers this teardown: DownTimeout a lab.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Duration(len(labs))*DownTimeout)
 		defer cancel()
 		if err := downAll(ctx, labs); err != nil {
 			logf("evicting idle labs: %v", err)
