@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/stickylab/stickylab/internal/cputime"
 )
 
 // BenchmarkProxyHop is one proxied request as the fakecdn process sees it,
@@ -52,8 +54,8 @@ func benchHop(b *testing.B, addr, pin string) {
 	req := []byte("GET /login HTTP/1.1\r\nHost: portal.example\r\nUser-Agent: bench/1\r\nAccept: */*\r\nCookie: lbs=" + pin + "\r\n\r\n")
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := cpuTime()
-	defer func() { b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op") }()
+	cpu0 := cputime.Process()
+	defer func() { b.ReportMetric(float64(cputime.Process()-cpu0)/float64(b.N), "cpu-ns/op") }()
 	b.RunParallel(func(pb *testing.PB) {
 		conn, err := net.Dial("tcp", addr)
 		if err != nil {

@@ -4,9 +4,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"syscall"
 	"testing"
-	"time"
+
+	"github.com/stickylab/stickylab/internal/cputime"
 )
 
 // BenchmarkProxyPersisted: a request carrying a valid f5-encrypted cookie
@@ -35,8 +35,8 @@ func benchPersisted(b *testing.B, lb *LB) {
 	pin := cookieValue(setCookie(do(b, lb, nil), "lbs"))
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := cpuTime()
-	defer func() { b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op") }()
+	cpu0 := cputime.Process()
+	defer func() { b.ReportMetric(float64(cputime.Process()-cpu0)/float64(b.N), "cpu-ns/op") }()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			r := httptest.NewRequest(http.MethodGet, "http://portal.example/login", nil)
@@ -50,12 +50,4 @@ func benchPersisted(b *testing.B, lb *LB) {
 			_, _ = io.Copy(io.Discard, w.Body)
 		}
 	})
-}
-
-// cpuTime is the process's user and system CPU time: on a shared machine
-// it varies less with the neighbours' load than ns/op does.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -25,7 +25,12 @@ import (
 // upgrades, "Expect", chunked or large request bodies, HTTP/1.0, heads
 // that are malformed or unusual or larger than its buffer. The hand-over
 // replays the bytes already read, so srv answers such input (a 400, a
-// 431, ...) as it would have on its own. TLS and HTTP/2 stay on net/http.
+// 431, ...) as it would have on its own.
+//
+// A listener from tls.NewListener gives it TLS connections: it completes
+// the handshake as net/http's server does, serves HTTP/1.1 with
+// Request.TLS set, and hands a connection that negotiated HTTP/2 to srv
+// (which serves h2 when the listener's tls.Config offers it).
 type FastServer struct {
 	lb      *LB
 	srv     *http.Server

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
 	"io"
 	"net"
 	"net/http"
@@ -31,8 +32,9 @@ type fastConn struct {
 	ctx    context.Context // every request's context: carries the 1xx trace
 	state  atomic.Int32
 
-	mu       sync.Mutex // guards bw against a late 1xx from another goroutine
-	headDone bool       // the final response head is written: no more 1xx
+	mu       sync.Mutex           // guards bw against a late 1xx from another goroutine
+	headDone bool                 // the final response head is written: no more 1xx
+	tls      *tls.ConnectionState // a TLS connection's, for every request on it
 	isHEAD   bool
 	readBy   time.Time    // the read deadline set last
 	writeBy  time.Time    // the write deadline set last
@@ -72,6 +74,12 @@ func (c *fastConn) serve() {
 		fastWriters.Put(c.bw)
 	}()
 	c.setReadDeadline(c.s.readHeaderTimeout)
+	if tc, ok := c.conn.(*tls.Conn); ok {
+		var serve bool
+		if handed, serve = c.handshake(tc); !serve {
+			return
+		}
+	}
 	for {
 		c.state.Store(connIdle)
 		if c.s.closing.Load() {
@@ -163,7 +171,7 @@ func (c *fastConn) parse(head []byte) (*http.Request, *fastRequest, bool) {
 		return nil, nil, false // streamed by net/http
 	}
 	fr.dc.Context = c.ctx
-	r.RemoteAddr = c.remote
+	r.RemoteAddr, r.TLS = c.remote, c.tls
 	fr.in = *r.WithContext(&fr.dc) // inlined, its copy stays on the stack
 	*r = http.Request{}
 	in := &fr.in
@@ -192,7 +200,11 @@ func (c *fastConn) readBody(in *http.Request, fr *fastRequest, headLen int) bool
 func (c *fastConn) handOff() bool {
 	_ = c.conn.SetReadDeadline(time.Time{})
 	c.s.handed.Add(1)
-	return c.s.handoff.push(&handedConn{Conn: c.conn, br: c.br})
+	hc := &handedConn{Conn: c.conn, br: c.br}
+	if tc, ok := c.conn.(*tls.Conn); ok {
+		return c.s.handoff.push(handedTLSConn{hc, tc})
+	}
+	return c.s.handoff.push(hc)
 }
 
 // got1xx forwards an informational response while the final one is awaited,

@@ -2,6 +2,8 @@ package fakecdn
 
 import (
 	"bufio"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"io"
 	"maps"
@@ -19,14 +21,41 @@ import (
 // and returns its base URL.
 func serveFast(t testing.TB, lb *LB) string {
 	t.Helper()
+	return serveFastOn(t, lb, nil)
+}
+
+// serveFastOn is serveFast over TLS with cfg, or plain HTTP when cfg is nil.
+func serveFastOn(t testing.TB, lb *LB, cfg *tls.Config) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	scheme := "http://"
+	if cfg != nil {
+		ln, scheme = tls.NewListener(ln, cfg), "https://"
+	}
 	fs := NewFastServer(lb, &http.Server{ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute})
 	go func() { _ = fs.Serve(ln) }()
 	t.Cleanup(func() { fs.Close() })
-	return "http://" + ln.Addr().String()
+	return scheme + ln.Addr().String()
+}
+
+// startOld starts httptest's server for h, over TLS when secure; for TLS
+// it also returns the configuration FastServer gets (the same certificate)
+// and a client configuration that trusts it.
+func startOld(t testing.TB, h http.Handler, secure bool) (srv *httptest.Server, server, client *tls.Config) {
+	t.Helper()
+	srv = httptest.NewUnstartedServer(h)
+	t.Cleanup(srv.Close)
+	if !secure {
+		srv.Start()
+		return srv, nil, nil
+	}
+	srv.StartTLS()
+	pool := x509.NewCertPool()
+	pool.AddCert(srv.Certificate())
+	return srv, &tls.Config{Certificates: srv.TLS.Certificates}, &tls.Config{RootCAs: pool}
 }
 
 // refusedURL is the URL of a port nothing listens on any more.
@@ -66,9 +95,17 @@ func serverCorpus() []diffCase {
 // TestServersAgree sends the same corpus through an LB served by net/http's
 // server and one served by FastServer, for a cookie-persistent pool, a
 // pool whose first member refuses connections (redispatch), and one whose
-// only member is down (503); it compares what the client saw: status, 1xx,
-// framing, headers but Date and timing values, body, trailers.
+// only member is down (503), over plain HTTP and over TLS; it compares
+// what the client saw: status, 1xx, framing, headers but Date and timing
+// values, body (the member's echo of X-Forwarded-Proto among them),
+// trailers.
 func TestServersAgree(t *testing.T) {
+	for _, secure := range []bool{false, true} {
+		t.Run(map[bool]string{false: "http", true: "https"}[secure], func(t *testing.T) { serversAgree(t, secure) })
+	}
+}
+
+func serversAgree(t *testing.T, secure bool) {
 	origin := diffOrigin(t)
 	persistent := policy.Tier{Selection: "round-robin", Persistence: "cookie", Cookie: CookieConfig{Name: "lbs", Codec: "f5-encrypted"}}
 	for _, tc := range []struct {
@@ -91,11 +128,10 @@ func TestServersAgree(t *testing.T) {
 				return lb
 			}
 			oldLB, newLB := build(), build()
-			oldSrv := httptest.NewServer(oldLB)
-			t.Cleanup(oldSrv.Close)
-			oldURL, newURL := oldSrv.URL, serveFast(t, newLB)
+			oldSrv, serverTLS, clientTLS := startOld(t, oldLB, secure)
+			oldURL, newURL := oldSrv.URL, serveFastOn(t, newLB, serverTLS)
 			client := &http.Client{
-				Transport:     &http.Transport{DisableCompression: true},
+				Transport:     &http.Transport{DisableCompression: true, TLSClientConfig: clientTLS},
 				CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 			}
 			t.Cleanup(client.CloseIdleConnections)
@@ -144,31 +180,42 @@ var rawScripts = []struct{ name, in string }{
 	{"half a head", "GET /echo HTTP/1.1\r\nHost: portal.exa"},
 }
 
-// TestServersAgreeRaw sends rawScripts to both servers over raw connections
-// and compares every response read until the server closed.
+// TestServersAgreeRaw sends rawScripts to both servers over raw
+// connections, plain and TLS, and compares every response read until the
+// server closed. Over TLS the scripts FastServer hands over check that
+// net/http's server still sees the TLS state (the member's echo of
+// X-Forwarded-Proto).
 func TestServersAgreeRaw(t *testing.T) {
 	origin := diffOrigin(t)
 	cfg := Config{Role: "dc", Name: "dc-east", Members: []MemberConfig{{Name: "a", URL: origin.URL, Weight: 1}}, Tier: policy.Tier{Selection: "round-robin"}}
-	oldSrv := httptest.NewServer(newTestLB(t, cfg))
-	t.Cleanup(oldSrv.Close)
-	oldAddr := strings.TrimPrefix(oldSrv.URL, "http://")
-	newAddr := strings.TrimPrefix(serveFast(t, newTestLB(t, cfg)), "http://")
-	for _, sc := range rawScripts {
-		t.Run(sc.name, func(t *testing.T) {
-			want, got := sendRaw(t, oldAddr, sc.in), sendRaw(t, newAddr, sc.in)
-			if got != want {
-				t.Errorf("the servers disagree\nnet/http:\n%s\nfast:\n%s", want, got)
-			}
-		})
+	for _, secure := range []bool{false, true} {
+		oldSrv, serverTLS, clientTLS := startOld(t, newTestLB(t, cfg), secure)
+		oldURL, newURL := oldSrv.URL, serveFastOn(t, newTestLB(t, cfg), serverTLS)
+		for _, sc := range rawScripts {
+			t.Run(map[bool]string{false: "http/", true: "https/"}[secure]+sc.name, func(t *testing.T) {
+				want, got := sendRaw(t, oldURL, clientTLS, sc.in), sendRaw(t, newURL, clientTLS, sc.in)
+				if got != want {
+					t.Errorf("the servers disagree\nnet/http:\n%s\nfast:\n%s", want, got)
+				}
+			})
+		}
 	}
 }
 
-// sendRaw writes in and renders each response until EOF. It half-closes
-// only after an incomplete head: net/http's server takes a client's EOF
-// for a client gone, and cancels its request, where FastServer answers.
-func sendRaw(t *testing.T, addr, in string) string {
+// sendRaw writes in to base's host, over TLS with clientTLS when set, and
+// renders each response until EOF. It half-closes only after an incomplete
+// head: net/http's server takes a client's EOF for a client gone, and
+// cancels its request, where FastServer answers.
+func sendRaw(t *testing.T, base string, clientTLS *tls.Config, in string) string {
 	t.Helper()
-	conn, err := net.Dial("tcp", addr)
+	addr := base[strings.Index(base, "://")+3:]
+	var conn net.Conn
+	var err error
+	if clientTLS != nil {
+		conn, err = tls.Dial("tcp", addr, clientTLS)
+	} else {
+		conn, err = net.Dial("tcp", addr)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +225,7 @@ func sendRaw(t *testing.T, addr, in string) string {
 		t.Fatal(err)
 	}
 	if !strings.HasSuffix(in, "\r\n\r\n") && !strings.Contains(in, "Content-Length") {
-		_ = conn.(*net.TCPConn).CloseWrite()
+		_ = conn.(interface{ CloseWrite() error }).CloseWrite()
 	}
 	br := bufio.NewReader(conn)
 	var out strings.Builder

@@ -65,7 +65,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.stateFile, "state-file", "", "save the running configuration, member admin states and cookie key here on every admin change, and restore them at start (as a real balancer keeps its saved configuration)")
 	fs.BoolVar(&o.accessLog, "access-log", true, "log every request as a JSON line on stderr (health changes are always logged)")
 	fs.BoolVar(&o.pprof, "pprof", false, "also serve net/http/pprof under /debug/pprof/ on the admin address")
-	fs.StringVar(&o.server, "server", serverFast, "plain-HTTP client traffic server: fast (fakecdn's own HTTP/1.1 front, handing what it does not handle to net/http) or net/http; with TLS it is always net/http")
+	fs.StringVar(&o.server, "server", serverFast, "client traffic server: fast (fakecdn's own HTTP/1.1 front, over TLS too, handing what it does not handle to net/http) or net/http")
 	if err := fs.Parse(args); err != nil {
 		return o, usageError{err}
 	}
@@ -187,7 +187,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, log *slog.Logge
 		adminLn.Close()
 		return usageError{fmt.Errorf("--admin-hosts: %w", err)}
 	}
-	srv, admin := clientServer(lb, log, o.server, tlsCfg != nil), newServer(admHandler, log)
+	srv, admin := clientServer(lb, log, o.server), newServer(admHandler, log)
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
 	go func() { errc <- admin.Serve(adminLn) }()
@@ -241,9 +241,9 @@ type servingShutdowner interface {
 	Shutdown(context.Context) error
 }
 
-func clientServer(lb *fakecdn.LB, log *slog.Logger, kind string, tls bool) server {
+func clientServer(lb *fakecdn.LB, log *slog.Logger, kind string) server {
 	srv := newServer(lb, log)
-	if kind == serverNetHTTP || tls {
+	if kind == serverNetHTTP {
 		return server{serverNetHTTP, srv}
 	}
 	return server{serverFast, fakecdn.NewFastServer(lb, srv)}

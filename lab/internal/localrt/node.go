@@ -51,11 +51,11 @@ func (n *node) serve(main, admin net.Listener) error {
 		return err
 	}
 	var front server = newServer(h)
-	switch {
-	case n.tls != nil:
+	if n.tls != nil {
 		main = tls.NewListener(main, n.tls) // HTTP/1.1 only, as the fakecdn binary serves
-	case lb != nil:
-		front = fakecdn.NewFastServer(lb, newServer(h)) // as the fakecdn binary serves plain HTTP
+	}
+	if lb != nil {
+		front = fakecdn.NewFastServer(lb, newServer(h)) // as the fakecdn binary serves
 	}
 	n.servers = []server{front, newServer(adm)}
 	go front.Serve(main)
