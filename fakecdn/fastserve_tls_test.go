@@ -17,6 +17,20 @@ func echoLBConfig(t *testing.T) Config {
 	return Config{Role: "edge", Name: "edge", Members: []MemberConfig{{Name: "a", URL: diffOrigin(t).URL, Weight: 1}}, Tier: policy.Tier{Selection: "round-robin"}}
 }
 
+// fastTLSServer serves an edge in front of diffOrigin with a FastServer
+// over TLS with cfg and the given header timeout, until the test ends.
+func fastTLSServer(t *testing.T, cfg *tls.Config, headerTimeout time.Duration) (*FastServer, string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := NewFastServer(newTestLB(t, echoLBConfig(t)), &http.Server{ReadHeaderTimeout: headerTimeout})
+	go func() { _ = fs.Serve(tls.NewListener(ln, cfg)) }()
+	t.Cleanup(func() { fs.Close() })
+	return fs, ln.Addr().String()
+}
+
 // A client that speaks plain HTTP to the TLS port gets net/http's own
 // answer from FastServer too.
 func TestFastServerAnswersPlainHTTPOnItsTLSPortAsNetHTTPDoes(t *testing.T) {
@@ -35,16 +49,10 @@ func TestFastServerAnswersPlainHTTPOnItsTLSPortAsNetHTTPDoes(t *testing.T) {
 func TestFastServerHandsHTTP2ToNetHTTP(t *testing.T) {
 	_, serverTLS, clientTLS := startOld(t, http.NotFoundHandler(), true) // its certificate
 	serverTLS.NextProtos = []string{"h2", "http/1.1"}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fs := NewFastServer(newTestLB(t, echoLBConfig(t)), &http.Server{ReadHeaderTimeout: 10 * time.Second})
-	go func() { _ = fs.Serve(tls.NewListener(ln, serverTLS)) }()
-	t.Cleanup(func() { fs.Close() })
+	fs, addr := fastTLSServer(t, serverTLS, 10*time.Second)
 	client := &http.Client{Transport: &http.Transport{TLSClientConfig: clientTLS, ForceAttemptHTTP2: true}}
 	t.Cleanup(client.CloseIdleConnections)
-	resp, err := client.Get("https://" + ln.Addr().String() + "/echo")
+	resp, err := client.Get("https://" + addr + "/echo")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,14 +70,8 @@ func TestFastServerHandsHTTP2ToNetHTTP(t *testing.T) {
 // closed once the header timeout has passed.
 func TestFastServerClosesAStalledHandshake(t *testing.T) {
 	_, serverTLS, _ := startOld(t, http.NotFoundHandler(), true) // its certificate
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fs := NewFastServer(newTestLB(t, echoLBConfig(t)), &http.Server{ReadHeaderTimeout: 100 * time.Millisecond})
-	go func() { _ = fs.Serve(tls.NewListener(ln, serverTLS)) }()
-	t.Cleanup(func() { fs.Close() })
-	conn, err := net.Dial("tcp", ln.Addr().String())
+	_, addr := fastTLSServer(t, serverTLS, 100*time.Millisecond)
+	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
