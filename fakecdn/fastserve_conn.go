@@ -198,13 +198,19 @@ func (c *fastConn) readBody(in *http.Request, fr *fastRequest, headLen int) bool
 
 // handOff gives the connection, with what was read of it, to net/http's server.
 func (c *fastConn) handOff() bool {
-	_ = c.conn.SetReadDeadline(time.Time{})
-	c.s.handed.Add(1)
 	hc := &handedConn{Conn: c.conn, br: c.br}
 	if tc, ok := c.conn.(*tls.Conn); ok {
-		return c.s.handoff.push(handedTLSConn{hc, tc})
+		return c.handOver(handedTLSConn{hc, tc})
 	}
-	return c.s.handoff.push(hc)
+	return c.handOver(hc)
+}
+
+// handOver pushes conn, the connection or what wraps it, to net/http's
+// server, which sets its own deadlines.
+func (c *fastConn) handOver(conn net.Conn) bool {
+	_ = c.conn.SetReadDeadline(time.Time{})
+	c.s.handed.Add(1)
+	return c.s.handoff.push(conn)
 }
 
 // got1xx forwards an informational response while the final one is awaited,

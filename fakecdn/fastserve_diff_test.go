@@ -27,18 +27,29 @@ func serveFast(t testing.TB, lb *LB) string {
 // serveFastOn is serveFast over TLS with cfg, or plain HTTP when cfg is nil.
 func serveFastOn(t testing.TB, lb *LB, cfg *tls.Config) string {
 	t.Helper()
+	_, addr := startFast(t, lb, cfg, &http.Server{ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute})
+	if cfg != nil {
+		return "https://" + addr
+	}
+	return "http://" + addr
+}
+
+// startFast serves lb with a FastServer built on srv on 127.0.0.1, over
+// TLS with cfg unless it is nil, until the test ends.
+func startFast(t testing.TB, lb *LB, cfg *tls.Config, srv *http.Server) (*FastServer, string) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	scheme := "http://"
+	addr := ln.Addr().String()
 	if cfg != nil {
-		ln, scheme = tls.NewListener(ln, cfg), "https://"
+		ln = tls.NewListener(ln, cfg)
 	}
-	fs := NewFastServer(lb, &http.Server{ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute})
+	fs := NewFastServer(lb, srv)
 	go func() { _ = fs.Serve(ln) }()
 	t.Cleanup(func() { fs.Close() })
-	return scheme + ln.Addr().String()
+	return fs, addr
 }
 
 // startOld starts httptest's server for h, over TLS when secure; for TLS

@@ -14,16 +14,11 @@ import (
 	"github.com/stickylab/stickylab/fakecdn/policy"
 )
 
-// fastServerFor serves lb with a FastServer on 127.0.0.1; the caller ends it.
+// fastServerFor serves lb with a FastServer on 127.0.0.1 until the test
+// ends, or the test ends it first.
 func fastServerFor(t *testing.T, lb *LB) (*FastServer, string) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fs := NewFastServer(lb, &http.Server{ReadHeaderTimeout: 10 * time.Second})
-	go func() { _ = fs.Serve(ln) }()
-	return fs, ln.Addr().String()
+	return startFast(t, lb, nil, &http.Server{ReadHeaderTimeout: 10 * time.Second})
 }
 
 func TestFastServerServesPlainRequestsItself(t *testing.T) {

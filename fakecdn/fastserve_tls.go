@@ -44,8 +44,7 @@ func (c *fastConn) handshake(tc *tls.Conn) (handed, serve bool) {
 		c.tls = &state
 		return false, true
 	}
-	c.s.handed.Add(1)
-	return c.s.handoff.push(tc), false // nothing read yet: net/http sees the *tls.Conn
+	return c.handOver(tc), false // nothing read yet: net/http sees the *tls.Conn
 }
 
 // tlsTimeout bounds the handshake as net/http's server does: the shortest

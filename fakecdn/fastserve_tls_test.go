@@ -1,7 +1,6 @@
 package fakecdn
 
 import (
-	"crypto/tls"
 	"io"
 	"net"
 	"net/http"
@@ -15,20 +14,6 @@ import (
 // echoLBConfig is an edge in front of diffOrigin.
 func echoLBConfig(t *testing.T) Config {
 	return Config{Role: "edge", Name: "edge", Members: []MemberConfig{{Name: "a", URL: diffOrigin(t).URL, Weight: 1}}, Tier: policy.Tier{Selection: "round-robin"}}
-}
-
-// fastTLSServer serves an edge in front of diffOrigin with a FastServer
-// over TLS with cfg and the given header timeout, until the test ends.
-func fastTLSServer(t *testing.T, cfg *tls.Config, headerTimeout time.Duration) (*FastServer, string) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fs := NewFastServer(newTestLB(t, echoLBConfig(t)), &http.Server{ReadHeaderTimeout: headerTimeout})
-	go func() { _ = fs.Serve(tls.NewListener(ln, cfg)) }()
-	t.Cleanup(func() { fs.Close() })
-	return fs, ln.Addr().String()
 }
 
 // A client that speaks plain HTTP to the TLS port gets net/http's own
@@ -49,7 +34,7 @@ func TestFastServerAnswersPlainHTTPOnItsTLSPortAsNetHTTPDoes(t *testing.T) {
 func TestFastServerHandsHTTP2ToNetHTTP(t *testing.T) {
 	_, serverTLS, clientTLS := startOld(t, http.NotFoundHandler(), true) // its certificate
 	serverTLS.NextProtos = []string{"h2", "http/1.1"}
-	fs, addr := fastTLSServer(t, serverTLS, 10*time.Second)
+	fs, addr := startFast(t, newTestLB(t, echoLBConfig(t)), serverTLS, &http.Server{ReadHeaderTimeout: 10 * time.Second})
 	client := &http.Client{Transport: &http.Transport{TLSClientConfig: clientTLS, ForceAttemptHTTP2: true}}
 	t.Cleanup(client.CloseIdleConnections)
 	resp, err := client.Get("https://" + addr + "/echo")
@@ -70,7 +55,7 @@ func TestFastServerHandsHTTP2ToNetHTTP(t *testing.T) {
 // closed once the header timeout has passed.
 func TestFastServerClosesAStalledHandshake(t *testing.T) {
 	_, serverTLS, _ := startOld(t, http.NotFoundHandler(), true) // its certificate
-	_, addr := fastTLSServer(t, serverTLS, 100*time.Millisecond)
+	_, addr := startFast(t, newTestLB(t, echoLBConfig(t)), serverTLS, &http.Server{ReadHeaderTimeout: 100 * time.Millisecond})
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
