@@ -9,6 +9,7 @@
 # Knobs: DURATION (10s), THREADS (2), CONNS (32), ROUNDS (3), SERVER (fakecdn's --server: fast or net/http).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh # median
 
 DURATION=${DURATION:-10s}
 THREADS=${THREADS:-2}
@@ -156,14 +157,10 @@ done
 # CPU µs per request is the proxy process's own CPU time over the run: it
 # moves less than requests/s when other work shares the machine. The verdict
 # is each ratio's median over the rounds.
-awk -v rounds="$ROUNDS" '
-	function median(a, n,   i, j, t) {
-		for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
-		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-	}
-	{ n++; tr[n] = $5 / $2; lr[n] = $6 / $3; cr[n] = $7 / $4 }
-	END {
-		t = median(tr, n); l = median(lr, n); c = median(cr, n)
-		printf "fakecdn/haproxy, median of %d rounds: throughput %.2fx (target >= 0.70x), p99 %.2fx (target <= 1.50x), CPU per request %.2fx\n", rounds, t, l, c
-		if (t < 0.7 || l > 1.5) print "bench-lb: below target"
-	}' "$work/rounds"
+t=$(awk '{print $5 / $2}' "$work/rounds" | median)
+l=$(awk '{print $6 / $3}' "$work/rounds" | median)
+c=$(awk '{print $7 / $4}' "$work/rounds" | median)
+awk -v rounds="$ROUNDS" -v t="$t" -v l="$l" -v c="$c" 'BEGIN {
+	printf "fakecdn/haproxy, median of %d rounds: throughput %.2fx (target >= 0.70x), p99 %.2fx (target <= 1.50x), CPU per request %.2fx\n", rounds, t, l, c
+	if (t < 0.7 || l > 1.5) print "bench-lb: below target"
+}'

@@ -42,11 +42,7 @@ remove_run() {
 trap cleanup EXIT INT TERM
 
 now_ms() { date +%s%3N; }
-# busy_ms: CPU time the whole machine has spent busy (user, nice, system, irq,
-# softirq) so far, in ms of one core: the engine's daemons, runc, the
-# fuse-overlayfs mounts and the containers are all in it.
-busy_ms() { awk -v hz="$(getconf CLK_TCK)" '$1 == "cpu" {printf "%d\n", ($2 + $3 + $4 + $7 + $8) * 1000 / hz}' /proc/stat; }
-median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+. scripts/lib.sh # busy_ms, median
 
 # One binary for every side: the runtime finds its image by the hash of these
 # bytes, so nothing is built inside a timed round. The CLI side runs this

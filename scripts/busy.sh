@@ -9,13 +9,12 @@
 #   scripts/busy.sh bin/stickylab replay --url URL --ca CA -n 600 -c 8 --json
 set -euo pipefail
 [[ $# -gt 0 ]] || { echo "usage: scripts/busy.sh COMMAND [ARG...]" >&2; exit 2; }
-hz=$(getconf CLK_TCK)
-busy() { awk -v hz="$hz" '$1 == "cpu" {printf "%d %d %d\n", ($2 + $3) * 1000 / hz, $4 * 1000 / hz, ($7 + $8) * 1000 / hz}' /proc/stat; }
-read -r u0 s0 i0 < <(busy)
+. "$(dirname "$0")/lib.sh"
+read -r u0 s0 i0 < <(busy_split)
 t0=$(date +%s%N)
 status=0
 "$@" || status=$?
 t1=$(date +%s%N)
-read -r u1 s1 i1 < <(busy)
+read -r u1 s1 i1 < <(busy_split)
 echo "busy: wall $(( (t1 - t0) / 1000000 )) ms; busy $(( u1 - u0 + s1 - s0 + i1 - i0 )) core-ms (user $(( u1 - u0 )), system $(( s1 - s0 )), irq $(( i1 - i0 )))" >&2
 exit "$status"
